@@ -1,0 +1,28 @@
+"""ru-news-pipeline: Russian news → tables of entities, quotes and relations.
+
+import pipeline
+nlp = pipeline.load()
+docs = list(nlp.pipe(texts))
+tables = pipeline.to_tables(docs)   # dict of pandas DataFrames
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+
+from .language import build
+from .tables import COLUMNS, TABLES, to_tables
+
+__version__ = "0.1.0"
+__all__ = ["COLUMNS", "TABLES", "__version__", "load", "to_tables"]
+
+
+def load(path: str | Path | None = None) -> Language:
+    """The pipeline: built from our config, or loaded from a directory saved with `to_disk`."""
+    if path is not None and Path(path).is_dir():
+        import spacy
+
+        return spacy.load(path)
+    return build(path)

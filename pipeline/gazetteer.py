@@ -1,0 +1,112 @@
+"""Look-up of multi-word names (states, organisations, posts) in a Doc by word forms.
+
+Keys are built from every normal form pymorphy3 knows for a word, not from one lemma, so a
+gazetteer entry matches whatever case, number or part of speech the tagger chose
+("Соединённых Штатов", "Республикой Казахстан", "РФ").
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from razdel import tokenize
+from spacy.tokens import Doc
+
+from .resources import morph_analyzer
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> frozenset[str]:
+    """The lowercased word and all its pymorphy3 normal forms, with ё read as е."""
+    lower = word.lower().replace("ё", "е")
+    if not any(char.isalpha() for char in lower):
+        return frozenset({lower})
+    normal = {parse.normal_form.replace("ё", "е") for parse in morph_analyzer().parse(lower)}
+    return frozenset({lower, *normal})
+
+
+def fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The words of a gazetteer name, as written (nominative by convention)."""
+    return tuple(token.text for token in tokenize(name))
+
+
+def word_matches(written: str, word: str) -> bool:
+    """A text word matches a gazetteer word in any of its forms; capitalised gazetteer words
+    need a capitalised text word, abbreviations ("РК", "МИД") an exact one."""
+    if len(written) > 1 and written.isupper():
+        return word == written
+    if written[:1].isupper() and not word[:1].isupper():
+        return False
+    return fold(written) == fold(word) or bool(word_forms(written) & word_forms(word))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a gazetteer name stands for."""
+
+    label: str
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # token index in the doc
+    end: int
+    entry: Entry
+
+
+class Gazetteer:
+    """Longest-match look-up of names, each word matched through its normal forms."""
+
+    def __init__(self, names: Iterable[tuple[str, Entry]]):
+        self._by_form: dict[str, list[tuple[tuple[str, ...], Entry]]] = defaultdict(list)
+        for name, entry in names:
+            words = name_words(name)
+            if words:
+                for form in word_forms(words[0]):
+                    self._by_form[form].append((words, entry))
+
+    def lookup(self, words: list[str]) -> Entry | None:
+        """The entry whose name is exactly these words, if any."""
+        for key, entry in self._candidates(words[0]) if words else []:
+            if len(key) == len(words) and self._matches(key, words):
+                return entry
+        return None
+
+    def find(self, doc: Doc) -> Iterator[Match]:
+        """Longest non-overlapping matches, left to right, within sentences."""
+        for sent in doc.sents:
+            tokens = [token for token in sent if not token.is_space]
+            position = 0
+            while position < len(tokens):
+                match = self._match_at(tokens, position)
+                position += (match.end - match.start) if match else 1
+                if match:
+                    yield match
+
+    def _match_at(self, tokens, position: int) -> Match | None:
+        for key, entry in self._candidates(tokens[position].text):
+            window = tokens[position : position + len(key)]
+            if len(window) == len(key) and self._matches(key, [token.text for token in window]):
+                return Match(window[0].i, window[-1].i + 1, entry)
+        return None
+
+    def _candidates(self, word: str) -> list[tuple[tuple[str, ...], Entry]]:
+        """Entries whose first word shares a form with `word`, longest first."""
+        found = {}
+        for form in word_forms(word):
+            for key, entry in self._by_form.get(form, []):
+                found[(key, entry)] = None
+        return sorted(found, key=lambda item: -len(item[0]))
+
+    @staticmethod
+    def _matches(key: tuple[str, ...], words: list[str]) -> bool:
+        return all(word_matches(part, word) for part, word in zip(key, words, strict=True))

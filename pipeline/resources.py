@@ -1,0 +1,86 @@
+"""One loader for everything the stages read from models/ and from natasha's wheel.
+
+Model weights are loaded lazily and cached per process, so a component can be pickled
+to a worker (spawn/forkserver) without its weights and reload them there.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+MODELS_PACKAGE = "pipeline.models"
+
+
+def models_dir() -> Path:
+    """Folder of the versioned resources (models/ in the repo, pipeline/models in a wheel)."""
+    return Path(str(resources.files(MODELS_PACKAGE)))
+
+
+def model_path(name: str) -> Path:
+    path = models_dir() / name
+    if not path.is_file():
+        raise FileNotFoundError(f"resource {name!r} is missing from {models_dir()}")
+    return path
+
+
+def read_lines(name: str) -> list[str]:
+    """Non-empty lines of a text resource, without `#` comments."""
+    lines = []
+    for raw in model_path(name).read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            lines.append(line)
+    return lines
+
+
+def read_tsv(name: str) -> list[dict[str, str]]:
+    """Rows of a tab-separated resource with a header line; `#` lines are comments."""
+    with model_path(name).open(encoding="utf-8", newline="") as file:
+        rows = (line for line in file if line.strip() and not line.startswith("#"))
+        return [
+            {key: (value or "").strip() for key, value in row.items()}
+            for row in csv.DictReader(rows, delimiter="\t")
+        ]
+
+
+def read_json(name: str) -> Any:
+    return json.loads(model_path(name).read_text(encoding="utf-8"))
+
+
+@cache
+def morph_analyzer():
+    """pymorphy3 analyzer, one per process (never pymorphy2: it breaks on Python 3.11+)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@cache
+def navec_embedding():
+    """natasha's news embedding, shared by the three slovnet models of one process."""
+    from natasha.data import NEWS_EMBEDDING
+    from navec import Navec
+
+    return Navec.load(NEWS_EMBEDDING)
+
+
+@cache
+def slovnet_model(kind: str, batch_size: int):
+    """A slovnet model ('morph', 'syntax' or 'ner') from natasha's wheel, with navec injected."""
+    from natasha import data
+    from slovnet import NER, Morph, Syntax
+
+    classes = {
+        "morph": (Morph, data.NEWS_MORPH),
+        "syntax": (Syntax, data.NEWS_SYNTAX),
+        "ner": (NER, data.NEWS_NER),
+    }
+    if kind not in classes:
+        raise ValueError(f"unknown slovnet model {kind!r}; expected one of {sorted(classes)}")
+    api_class, path = classes[kind]
+    return api_class.load(path, batch_size=batch_size).navec(navec_embedding())

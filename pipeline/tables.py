@@ -1,0 +1,189 @@
+"""Docs → the contract's DataFrames (documents, entities, mentions, quotes, relations).
+
+Column names and order are a contract that outside scripts read: see ../shared/DESIGN.md.
+Every table is built from plain values on the Doc, so it works the same on docs that came back
+from worker processes or from a DocBin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+from spacy.tokens import Doc
+
+from .entities import MENTIONS_KEY
+
+COLUMNS: dict[str, list[str]] = {
+    "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error"],
+    "entities": [
+        "doc_id",
+        "entity_id",
+        "type",
+        "name",
+        "code",
+        "mentions",
+        "position",
+        "position_of",
+    ],
+    "mentions": ["doc_id", "entity_id", "start", "end", "text", "type", "sentence_id", "kind"],
+    "quotes": [
+        "doc_id",
+        "quote_id",
+        "kind",
+        "start",
+        "end",
+        "text",
+        "speaker",
+        "speaker_id",
+        "speaker_text",
+        "cue",
+        "sentence_id",
+    ],
+    "relations": [
+        "doc_id",
+        "relation_id",
+        "relation",
+        "subject",
+        "subject_id",
+        "subject_type",
+        "object",
+        "object_id",
+        "object_type",
+        "attribute",
+        "value",
+        "unit",
+        "year",
+        "sentence_id",
+        "start",
+        "end",
+        "evidence",
+    ],
+}
+DTYPES: dict[str, str] = {
+    "doc_id": "string",
+    "path": "string",
+    "error": "string",
+    "type": "string",
+    "name": "string",
+    "code": "string",
+    "position": "string",
+    "position_of": "string",
+    "text": "string",
+    "kind": "string",
+    "speaker": "string",
+    "speaker_text": "string",
+    "cue": "string",
+    "relation": "string",
+    "subject": "string",
+    "subject_type": "string",
+    "object": "string",
+    "object_type": "string",
+    "attribute": "string",
+    "unit": "string",
+    "evidence": "string",
+    "chars": "Int64",
+    "sentences": "Int64",
+    "tokens": "Int64",
+    "entity_id": "Int64",
+    "mentions": "Int64",
+    "start": "Int64",
+    "end": "Int64",
+    "sentence_id": "Int64",
+    "quote_id": "Int64",
+    "speaker_id": "Int64",
+    "relation_id": "Int64",
+    "subject_id": "Int64",
+    "object_id": "Int64",
+    "value": "Float64",
+    "year": "Int64",
+}
+TABLES = tuple(COLUMNS)
+
+if not Doc.has_extension("doc_id"):
+    Doc.set_extension("doc_id", default=None)
+if not Doc.has_extension("path"):
+    Doc.set_extension("path", default=None)
+for _layer in ("quotes", "relations"):
+    if not Doc.has_extension(_layer):
+        Doc.set_extension(_layer, default=[])
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """A DataFrame with exactly the contract's columns, in order, with stable dtypes."""
+    columns = COLUMNS[table]
+    data = pd.DataFrame.from_records(rows, columns=columns)
+    return data.astype({column: DTYPES[column] for column in columns})
+
+
+def sentence_ids(doc: Doc) -> dict[int, int]:
+    """Token index → sentence number, counting only sentences with words."""
+    ids, number = {}, -1
+    for sent in doc.sents:
+        if any(not token.is_space for token in sent) or number < 0:
+            number += 1
+        for token in sent:
+            ids[token.i] = max(number, 0)
+    return ids
+
+
+def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
+    """All table rows of one document."""
+    doc_id = doc._.doc_id or str(index)
+    sentence_of = sentence_ids(doc)
+    rows: dict[str, list[dict]] = {table: [] for table in TABLES}
+    rows["documents"].append(
+        {
+            "doc_id": doc_id,
+            "path": doc._.path,
+            "chars": len(doc.text),
+            "sentences": len(set(sentence_of.values())) if len(doc) else 0,
+            "tokens": sum(not token.is_space for token in doc),
+            "error": None,
+        }
+    )
+    for entity in doc._.entities:
+        rows["entities"].append(
+            {
+                "doc_id": doc_id,
+                "entity_id": entity["id"],
+                **{column: entity.get(column) for column in COLUMNS["entities"][2:]},
+            }
+        )
+    for mention in doc.spans.get(MENTIONS_KEY, []):
+        rows["mentions"].append(
+            {
+                "doc_id": doc_id,
+                "entity_id": mention._.entity_id,
+                "start": mention.start_char,
+                "end": mention.end_char,
+                "text": mention.text,
+                "type": mention.label_,
+                "sentence_id": sentence_of[mention.start],
+                "kind": mention._.kind,
+            }
+        )
+    for layer in ("quotes", "relations"):
+        rows[layer] = [{"doc_id": doc_id, **row} for row in getattr(doc._, layer)]
+    return rows
+
+
+def to_tables(docs: Iterable[Doc]) -> dict[str, pd.DataFrame]:
+    """The five tables of the output contract for these docs."""
+    rows: dict[str, list[dict]] = {table: [] for table in TABLES}
+    for index, doc in enumerate(docs):
+        for table, table_rows in doc_rows(doc, index).items():
+            rows[table].extend(table_rows)
+    return {table: frame(table, rows[table]) for table in TABLES}
+
+
+def error_row(doc_id: str, path: str | None, error: str) -> dict:
+    """The documents row of a file that could not be processed."""
+    return {
+        "doc_id": doc_id,
+        "path": path,
+        "chars": None,
+        "sentences": None,
+        "tokens": None,
+        "error": error,
+    }

@@ -1,0 +1,96 @@
+"""Stage 1: razdel tokens and sentences with exact character offsets.
+
+natasha's Doc API lets razdel join a headline with its lead and a photo caption with the next
+line. News text uses line breaks as hard boundaries, so every line is sentenized on its own.
+Whitespace between tokens other than a single space becomes a whitespace token (as spaCy does),
+which keeps `doc.text` identical to the input and every offset exact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from razdel import sentenize, tokenize
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
+MAX_SENTENCE_CHARS = 5000  # razdel and slovnet are quadratic-ish on giant unbroken runs
+
+
+def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every sentence: razdel per line, never across a line break."""
+    for line in LINE.finditer(text):
+        base = line.start()
+        for sentence in sentenize(line.group()):
+            if not sentence.text.strip():
+                continue
+            start, stop = base + sentence.start, base + sentence.stop
+            for piece_start in range(start, stop, MAX_SENTENCE_CHARS):
+                yield piece_start, min(piece_start + MAX_SENTENCE_CHARS, stop)
+
+
+def token_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for token in tokenize(text[start:end]):
+        yield start + token.start, start + token.stop
+
+
+class RazdelTokenizer:
+    """Callable tokenizer for `nlp.tokenizer`: text → Doc with words, spaces and sentence starts."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        sent_starts: list[bool] = []
+        cursor = 0
+        for sent_start, sent_end in sentence_spans(text):
+            first = True
+            for start, end in token_spans(text, sent_start, sent_end):
+                self._add_gap(text[cursor:start], words, spaces, sent_starts)
+                words.append(text[start:end])
+                spaces.append(False)
+                sent_starts.append(first)
+                first = False
+                cursor = end
+        self._add_gap(text[cursor:], words, spaces, sent_starts)
+        if len(words) > 1 and not words[0].strip():
+            sent_starts[1] = False  # leading whitespace belongs to the first sentence
+        return Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+
+    @staticmethod
+    def _add_gap(gap: str, words: list[str], spaces: list[bool], sent_starts: list[bool]) -> None:
+        """A single space marks the previous token; any other gap becomes a whitespace token."""
+        if not gap:
+            return
+        if gap == " " and words:
+            spaces[-1] = True
+            return
+        words.append(gap)
+        spaces.append(False)
+        sent_starts.append(not words[:-1])  # leading whitespace opens the first sentence
+
+    # spaCy calls these when the pipeline is saved and loaded; there is no state to keep.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> RazdelTokenizer:
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs) -> RazdelTokenizer:
+        return self
+
+
+@registry.tokenizers("ru_news.RazdelTokenizer.v1")
+def create_tokenizer():
+    def make(nlp) -> RazdelTokenizer:
+        return RazdelTokenizer(nlp.vocab)
+
+    return make
