@@ -21,9 +21,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .gazetteer import Entry, Gazetteer, word_forms
-from .names import person_nominative, phrase_nominative
-from .resources import read_tsv
+from .gazetteer import Entry, Gazetteer, fold, word_forms
+from .names import PERSON_TAGS, person_nominative, phrase_nominative
+from .resources import morph_analyzer, read_tsv
 from .slovnet import NER_SPANS_KEY
 
 MENTIONS_KEY = "mentions"
@@ -49,9 +49,12 @@ def state_names() -> tuple[tuple[str, Entry], ...]:
     aliases: dict[str, list[dict[str, str]]] = {}
     for row in read_tsv("country_aliases.tsv"):
         aliases.setdefault(row["code"], []).append(row)
+    territories = {row["code"] for row in read_tsv("not_states.tsv")}
     names: list[tuple[str, Entry]] = []
     for country in pycountry.countries:
         code = country.alpha_3
+        if code in territories:
+            continue
         iso_names = [
             strip_accents(russian.gettext(value))
             for value in (country.name, getattr(country, "official_name", None))
@@ -105,7 +108,14 @@ def organization_gazetteer() -> Gazetteer:
 
 @cache
 def state_adjectives() -> dict[str, str]:
+    """Adjective lemma → ISO code ("таджикский" → TJK)."""
     return {row["lemma"]: row["code"] for row in read_tsv("state_adjectives.tsv")}
+
+
+@cache
+def place_adjectives() -> dict[str, str]:
+    """Adjective lemma → place name ("московский" → Москва)."""
+    return {row["lemma"]: row["name"] for row in read_tsv("place_adjectives.tsv")}
 
 
 @cache
@@ -113,46 +123,73 @@ def post_lemmas() -> frozenset[str]:
     return frozenset(row["lemma"] for row in read_tsv("posts.tsv"))
 
 
+@cache
+def org_nouns() -> tuple[tuple[str, ...], ...]:
+    """Lemma sequences of common nouns that name an organisation, longest first."""
+    return tuple(
+        sorted(
+            (tuple(row["lemma"].split()) for row in read_tsv("org_nouns.tsv")),
+            key=len,
+            reverse=True,
+        )
+    )
+
+
+@cache
+def not_entities() -> frozenset[str]:
+    return frozenset(fold(row["text"]) for row in read_tsv("not_entities.tsv"))
+
+
 class EntityTyper:
     """Turns slovnet's PER/LOC/ORG spans into typed mentions with nominative names."""
 
-    def __init__(self, name: str, state_adjectives: bool):
+    def __init__(self, name: str, adjectives: bool, org_nouns: bool):
         self.name = name
-        self.with_adjectives = state_adjectives
+        self.with_adjectives = adjectives
+        self.with_org_nouns = org_nouns
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(self.typed_ner_spans(doc))
         mentions += self.gazetteer_mentions(doc, mentions)
+        mentions = [extend_with_genitive(m, mentions) if m.label_ == ORG else m for m in mentions]
+        if self.with_org_nouns:
+            mentions += list(self.org_noun_mentions(doc, mentions))
         if self.with_adjectives:
             mentions += list(self.adjective_mentions(doc, mentions))
-        mentions.sort(key=lambda span: (span.start, -span.end))
+        mentions = sorted(set(mentions), key=lambda span: (span.start, -span.end, span.label_))
         doc.spans[MENTIONS_KEY] = mentions
         doc.ents = filter_spans(mentions)
         return doc
 
     def typed_ner_spans(self, doc: Doc) -> Iterator[Span]:
         for raw in doc.spans.get(NER_SPANS_KEY, []):
-            span = trim(raw)
+            for part in split_parentheses(raw):
+                mention = self.typed_span(part, SLOVNET_TYPES.get(raw.label_, ORG))
+                if mention is not None:
+                    yield mention
+
+    def typed_span(self, span: Span, label: str) -> Span | None:
+        """Type one slovnet span: gazetteers first, then slovnet's own label."""
+        if label == PERSON:
+            span = strip_person_prefix(span)
             if span is None:
-                continue
-            label = SLOVNET_TYPES.get(raw.label_, ORG)
-            if label == PERSON:
-                span = strip_posts(span)
-                if span is None:
-                    continue
-            words = [token.text for token in span if not token.is_space]
-            entry = organization_gazetteer().lookup(words) or state_gazetteer().lookup(words)
-            if entry:
-                yield make_mention(span, entry.label, entry.name, entry.code, "name")
-            else:
-                yield make_mention(span, label, None, None, "name")
+                return None
+        words = [token.text for token in span if not token.is_space]
+        if len(words) == 1 and any(f in not_entities() for f in word_forms(words[0])):
+            return None
+        entry = organization_gazetteer().lookup(words) or state_gazetteer().lookup(words)
+        if entry:
+            return make_mention(span, entry.label, entry.name, entry.code, "name")
+        return make_mention(span, label, None, None, "name")
 
     def gazetteer_mentions(self, doc: Doc, found: list[Span]) -> list[Span]:
         """States and organisations slovnet missed; states nested in organisation names."""
-        added = []
+        added: list[Span] = []
         for gazetteer in (state_gazetteer(), organization_gazetteer()):
             for match in gazetteer.find(doc):
                 span = Span(doc, match.start, match.end)
+                if len(span) == 1 and span[0].pos_ != "PROPN" and not span[0].is_upper:
+                    continue  # "Того", "Чад" as common words
                 overlapping = [m for m in found + added if overlaps(m, span)]
                 nested_state = match.entry.label == STATE and all(
                     m.label_ in {ORG, PLACE} and contains(m, span) and m != span
@@ -160,32 +197,93 @@ class EntityTyper:
                 )
                 if overlapping and not nested_state:
                     continue
-                added.append(
-                    make_mention(
-                        span, match.entry.label, match.entry.name, match.entry.code, "name"
-                    )
-                )
+                entry = match.entry
+                added.append(make_mention(span, entry.label, entry.name, entry.code, "name"))
         return added
 
-    def adjective_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
-        """ "российский", "таджикская сторона": a STATE mention of kind adjective."""
-        adjectives = state_adjectives()
+    def org_noun_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
+        """ "правительство", "полиции Вашингтона", "коалиционное правительство": organisations
+        named by a common noun, outside any other mention."""
+        nouns = org_nouns()
         for token in doc:
-            if token.pos_ not in {"ADJ", "PROPN", "NOUN"} or not token.is_alpha:
+            if token.pos_ != "NOUN" or any(m.start <= token.i < m.end for m in found):
                 continue
-            code = adjectives.get(token.lemma_.lower().replace("ё", "е"))
-            if code is None and token.pos_ == "ADJ":
-                code = next(
-                    (adjectives[f] for f in word_forms(token.text) if f in adjectives), None
-                )
-            if code is None:
+            for lemmas in nouns:
+                window = doc[token.i : token.i + len(lemmas)]
+                if tuple(t.lemma_.lower() for t in window) == lemmas:
+                    start = left_adjectives(token)
+                    span = Span(doc, start, window.end, label=ORG)
+                    yield extend_with_genitive(make_mention(span, ORG, None, None, "name"), found)
+                    break
+
+    def adjective_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
+        """ "российский", "таджикская сторона", "московский": STATE or PLACE mentions of
+        kind adjective (nested inside organisation names too)."""
+        for token in doc:
+            if token.pos_ not in {"ADJ", "PROPN"} or not token.is_alpha:
+                continue
+            label, norm, code = adjective_reference(token)
+            if label is None:
                 continue
             span = Span(doc, token.i, token.i + 1)
             if any(overlaps(m, span) and m.label_ in {PERSON, STATE, PLACE} for m in found):
                 continue
-            yield make_mention(
-                span, STATE, state_names_by_code().get(code, code), code, "adjective"
-            )
+            yield make_mention(span, label, norm, code, "adjective")
+
+
+def adjective_reference(token) -> tuple[str | None, str | None, str | None]:
+    """(type, name, code) of the state or place an adjective refers to, or Nones."""
+    if (
+        token.head.lemma_ == "язык"
+        or token.i + 1 < len(token.doc)
+        and token.nbor().lemma_ == "язык"
+    ):
+        return None, None, None  # "английский язык" is a language
+    forms = {fold(token.lemma_)} | (word_forms(token.text) if token.pos_ == "ADJ" else set())
+    for form in forms:
+        if form in state_adjectives():
+            code = state_adjectives()[form]
+            return STATE, state_names_by_code().get(code, code), code
+        if form in place_adjectives():
+            return PLACE, place_adjectives()[form], None
+    return None, None, None
+
+
+def left_adjectives(token) -> int:
+    """Index where a noun's run of agreeing adjectives on its left begins."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "ADJ" and token.doc[start - 1].head == token:
+        start -= 1
+    return start
+
+
+def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
+    """ "МИД" + "России" → "МИД России": an organisation followed by a named state, place or
+    organisation in the genitive that depends on it takes it in (the name stays nested)."""
+    doc = mention.doc
+    following = [
+        m
+        for m in found
+        if m.start == mention.end and m.label_ in {STATE, PLACE, ORG} and m._.kind == "name"
+    ]
+    for nxt in following:
+        head = nxt.root
+        if "Gen" in head.morph.get("Case") and mention.start <= head.head.i < mention.end:
+            span = Span(doc, mention.start, nxt.end, label=ORG)
+            return make_mention(span, ORG, None, None, "name")
+    return mention
+
+
+def split_parentheses(span: Span) -> Iterator[Span]:
+    """ "Джей Зи (Jay Z" → "Джей Зи" and "Jay Z": a name and its gloss are two mentions."""
+    start = span.start
+    for token in [*span, None]:
+        if token is None or token.text in "()[]":
+            end = token.i if token is not None else span.end
+            part = trim(Span(span.doc, start, end, label=span.label)) if end > start else None
+            if part is not None:
+                yield part
+            start = end + 1
 
 
 def make_mention(span: Span, label: str, norm: str | None, code: str | None, kind: str) -> Span:
@@ -199,11 +297,12 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
 
 
 def trim(span: Span) -> Span | None:
-    """Drop punctuation and whitespace at the edges of a span (never inside)."""
+    """Drop punctuation and whitespace at the edges of a span (never inside); keep the dot of
+    a final initial ("Михальчука И. Ф.")."""
     start, end = span.start, span.end
     while start < end and _is_edge(span.doc[start]):
         start += 1
-    while end > start and _is_edge(span.doc[end - 1]):
+    while end > start and _is_edge(span.doc[end - 1]) and not _is_initial_dot(span.doc, end - 1):
         end -= 1
     return Span(span.doc, start, end, label=span.label) if end > start else None
 
@@ -212,16 +311,39 @@ def _is_edge(token) -> bool:
     return token.is_space or token.text in EDGE_PUNCT
 
 
-def strip_posts(span: Span) -> Span | None:
-    """ "Президент Токаев" → "Токаев"; "Президент" alone → None."""
-    posts = post_lemmas()
+def _is_initial_dot(doc: Doc, index: int) -> bool:
+    before = doc[index - 1] if index > 0 else None
+    return (
+        doc[index].text == "."
+        and before is not None
+        and len(before.text) == 1
+        and (before.is_upper)
+    )
+
+
+def strip_person_prefix(span: Span) -> Span | None:
+    """ "Президент Токаев" → "Токаев", "56-летний С.Джобс" → "С.Джобс", "Доктор" → None:
+    posts, ages and capitalised common nouns before a name are not part of it."""
     start = span.start
-    while start < span.end and span.doc[start].lemma_.lower() in posts:
+    while start < span.end - 1 and is_person_prefix(span.doc[start]):
         start += 1
     rest = span.doc[start : span.end]
-    if not any(token.text[:1].isupper() for token in rest):
+    if is_person_prefix(rest[0]) or not any(token.text[:1].isupper() for token in rest):
         return None
     return Span(span.doc, start, span.end, label=span.label)
+
+
+def is_person_prefix(token) -> bool:
+    text = token.text
+    if fold(token.lemma_) in post_lemmas() or "-летн" in text:
+        return True
+    if not text[:1].isupper() or token.pos_ == "PROPN":
+        return False
+    parses = morph_analyzer().parse(text)
+    return bool(parses) and all(
+        parse.tag.POS == "NOUN" and not PERSON_TAGS & parse.tag.grammemes and parse.is_known
+        for parse in parses
+    )
 
 
 def overlaps(a: Span, b: Span) -> bool:
@@ -232,6 +354,6 @@ def contains(outer: Span, inner: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
 
-@Language.factory("ru_news_entities", default_config={"state_adjectives": True})
-def make_entity_typer(nlp: Language, name: str, state_adjectives: bool) -> EntityTyper:
-    return EntityTyper(name, state_adjectives)
+@Language.factory("ru_news_entities", default_config={"adjectives": True, "org_nouns": True})
+def make_entity_typer(nlp: Language, name: str, adjectives: bool, org_nouns: bool) -> EntityTyper:
+    return EntityTyper(name, adjectives, org_nouns)

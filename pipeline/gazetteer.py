@@ -18,18 +18,30 @@ from spacy.tokens import Doc
 from .resources import morph_analyzer
 
 
+def fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
 @lru_cache(maxsize=200_000)
 def word_forms(word: str) -> frozenset[str]:
     """The lowercased word and all its pymorphy3 normal forms, with ё read as е."""
-    lower = word.lower().replace("ё", "е")
+    lower = fold(word)
     if not any(char.isalpha() for char in lower):
         return frozenset({lower})
-    normal = {parse.normal_form.replace("ё", "е") for parse in morph_analyzer().parse(lower)}
+    normal = {fold(parse.normal_form) for parse in morph_analyzer().parse(lower)}
     return frozenset({lower, *normal})
 
 
-def fold(word: str) -> str:
-    return word.lower().replace("ё", "е")
+@lru_cache(maxsize=50_000)
+def inflected_forms(written: str) -> frozenset[str]:
+    """Every form of a gazetteer word, read as a nominative: "Штаты" → "штатов", "штатам"…
+    Only nominative readings count, so "Того" (Togo) does not pull in the forms of "тот"."""
+    lower = fold(written)
+    forms = {lower}
+    for parse in morph_analyzer().parse(lower):
+        if parse.tag.case in {None, "nomn"}:
+            forms.update(fold(form.word) for form in parse.lexeme)
+    return frozenset(forms)
 
 
 def name_words(name: str) -> tuple[str, ...]:
@@ -44,7 +56,7 @@ def word_matches(written: str, word: str) -> bool:
         return word == written
     if written[:1].isupper() and not word[:1].isupper():
         return False
-    return fold(written) == fold(word) or bool(word_forms(written) & word_forms(word))
+    return fold(word) in inflected_forms(written)
 
 
 @dataclass(frozen=True)
@@ -71,7 +83,7 @@ class Gazetteer:
         for name, entry in names:
             words = name_words(name)
             if words:
-                for form in word_forms(words[0]):
+                for form in inflected_forms(words[0]):
                     self._by_form[form].append((words, entry))
 
     def lookup(self, words: list[str]) -> Entry | None:
@@ -100,12 +112,8 @@ class Gazetteer:
         return None
 
     def _candidates(self, word: str) -> list[tuple[tuple[str, ...], Entry]]:
-        """Entries whose first word shares a form with `word`, longest first."""
-        found = {}
-        for form in word_forms(word):
-            for key, entry in self._by_form.get(form, []):
-                found[(key, entry)] = None
-        return sorted(found, key=lambda item: -len(item[0]))
+        """Entries whose first word has `word` among its forms, longest first."""
+        return sorted(self._by_form.get(fold(word), []), key=lambda item: -len(item[0]))
 
     @staticmethod
     def _matches(key: tuple[str, ...], words: list[str]) -> bool:
