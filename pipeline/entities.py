@@ -97,13 +97,39 @@ def _is_russian(name: str) -> bool:
     return any("а" <= char.lower() <= "я" for char in name)
 
 
+def named_entries(resource: str, label: str) -> list[tuple[str, Entry]]:
+    """(name, entry) pairs of a name/aliases resource."""
+    names = []
+    for row in read_tsv(resource):
+        entry = Entry(label, row["name"])
+        names += [(name, entry) for name in [row["name"], *row["aliases"].split("|")] if name]
+    return names
+
+
 @cache
 def organization_gazetteer() -> Gazetteer:
-    names = []
-    for row in read_tsv("organizations.tsv"):
-        entry = Entry(ORG, row["name"])
-        names += [(name, entry) for name in [row["name"], *row["aliases"].split("|")] if name]
-    return Gazetteer(names)
+    return Gazetteer(named_entries("organizations.tsv", ORG))
+
+
+@cache
+def place_gazetteer() -> Gazetteer:
+    return Gazetteer(named_entries("places.tsv", PLACE))
+
+
+@cache
+def state_forms() -> frozenset[str]:
+    return frozenset(row["lemma"] for row in read_tsv("state_forms.tsv"))
+
+
+def lookup_name(words: list[str]) -> Entry | None:
+    """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
+    for gazetteer in (organization_gazetteer(), state_gazetteer(), place_gazetteer()):
+        entry = gazetteer.lookup(words)
+        if entry:
+            return entry
+    if len(words) > 1 and word_forms(words[0]) & state_forms():
+        return state_gazetteer().lookup(words[1:])
+    return None
 
 
 @cache
@@ -124,15 +150,12 @@ def post_lemmas() -> frozenset[str]:
 
 
 @cache
-def org_nouns() -> tuple[tuple[str, ...], ...]:
-    """Lemma sequences of common nouns that name an organisation, longest first."""
-    return tuple(
-        sorted(
-            (tuple(row["lemma"].split()) for row in read_tsv("org_nouns.tsv")),
-            key=len,
-            reverse=True,
-        )
-    )
+def org_nouns() -> tuple[tuple[tuple[str, ...], bool], ...]:
+    """(lemma sequence, plural allowed) of nouns that name an organisation, longest first."""
+    rows = [
+        (tuple(row["lemma"].split()), row["plural"] == "yes") for row in read_tsv("org_nouns.tsv")
+    ]
+    return tuple(sorted(rows, key=lambda row: len(row[0]), reverse=True))
 
 
 @cache
@@ -151,7 +174,14 @@ class EntityTyper:
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(self.typed_ner_spans(doc))
         mentions += self.gazetteer_mentions(doc, mentions)
-        mentions = [extend_with_genitive(m, mentions) if m.label_ == ORG else m for m in mentions]
+        mentions += [
+            extended
+            for m in mentions
+            if m.label_ == ORG and (extended := extend_with_genitive(m, mentions)) is not m
+        ]
+        mentions = [
+            m for m in mentions if m.label_ != ORG or is_named(m) or not extended_in(m, mentions)
+        ]
         if self.with_org_nouns:
             mentions += list(self.org_noun_mentions(doc, mentions))
         if self.with_adjectives:
@@ -177,7 +207,7 @@ class EntityTyper:
         words = [token.text for token in span if not token.is_space]
         if len(words) == 1 and any(f in not_entities() for f in word_forms(words[0])):
             return None
-        entry = organization_gazetteer().lookup(words) or state_gazetteer().lookup(words)
+        entry = lookup_name(words)
         if entry:
             return make_mention(span, entry.label, entry.name, entry.code, "name")
         return make_mention(span, label, None, None, "name")
@@ -185,17 +215,17 @@ class EntityTyper:
     def gazetteer_mentions(self, doc: Doc, found: list[Span]) -> list[Span]:
         """States and organisations slovnet missed; states nested in organisation names."""
         added: list[Span] = []
-        for gazetteer in (state_gazetteer(), organization_gazetteer()):
+        for gazetteer in (state_gazetteer(), organization_gazetteer(), place_gazetteer()):
             for match in gazetteer.find(doc):
                 span = Span(doc, match.start, match.end)
                 if len(span) == 1 and span[0].pos_ != "PROPN" and not span[0].is_upper:
                     continue  # "Того", "Чад" as common words
                 overlapping = [m for m in found + added if overlaps(m, span)]
-                nested_state = match.entry.label == STATE and all(
+                nested = match.entry.label in {STATE, PLACE} and all(
                     m.label_ in {ORG, PLACE} and contains(m, span) and m != span
                     for m in overlapping
                 )
-                if overlapping and not nested_state:
+                if overlapping and not nested:
                     continue
                 entry = match.entry
                 added.append(make_mention(span, entry.label, entry.name, entry.code, "name"))
@@ -208,9 +238,12 @@ class EntityTyper:
         for token in doc:
             if token.pos_ != "NOUN" or any(m.start <= token.i < m.end for m in found):
                 continue
-            for lemmas in nouns:
+            plural = "Plur" in token.morph.get("Number")
+            for lemmas, plural_allowed in nouns:
                 window = doc[token.i : token.i + len(lemmas)]
-                if tuple(t.lemma_.lower() for t in window) == lemmas:
+                if tuple(t.lemma_.lower() for t in window) == lemmas and (
+                    plural_allowed or not plural
+                ):
                     start = left_adjectives(token)
                     span = Span(doc, start, window.end, label=ORG)
                     yield extend_with_genitive(make_mention(span, ORG, None, None, "name"), found)
@@ -272,6 +305,17 @@ def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
             span = Span(doc, mention.start, nxt.end, label=ORG)
             return make_mention(span, ORG, None, None, "name")
     return mention
+
+
+def is_named(mention: Span) -> bool:
+    """A capitalised organisation name ("МВД") stays a mention inside "МВД России"."""
+    return mention[0].text[:1].isupper()
+
+
+def extended_in(mention: Span, mentions: list[Span]) -> bool:
+    return any(
+        m.start == mention.start and m.end > mention.end and m.label_ == ORG for m in mentions
+    )
 
 
 def split_parentheses(span: Span) -> Iterator[Span]:

@@ -117,4 +117,9 @@ class Gazetteer:
 
     @staticmethod
     def _matches(key: tuple[str, ...], words: list[str]) -> bool:
-        return all(word_matches(part, word) for part, word in zip(key, words, strict=True))
+        """The first word must match in case too; later ones may differ ("Чешской
+        республики" for "Чешская Республика")."""
+        return word_matches(key[0], words[0]) and all(
+            word_matches(part, word) if part.isupper() else fold(word) in inflected_forms(part)
+            for part, word in zip(key[1:], words[1:], strict=True)
+        )
