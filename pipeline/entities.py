@@ -303,7 +303,8 @@ def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
         head = nxt.root
         if "Gen" in head.morph.get("Case") and mention.start <= head.head.i < mention.end:
             span = Span(doc, mention.start, nxt.end, label=ORG)
-            return make_mention(span, ORG, None, None, "name")
+            norm = mention._.norm + mention[-1].whitespace_ + doc[mention.end : nxt.end].text
+            return make_mention(span, ORG, norm, None, "name")
     return mention
 
 

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .entities import MENTIONS_KEY, PERSON, STATE
+from .entities import MENTIONS_KEY, ORG, PERSON, STATE
 
 if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
@@ -44,6 +44,20 @@ def group_key(mention: Span) -> tuple[str, str]:
     return mention.label_, " ".join(name_parts(mention._.norm or mention.text))
 
 
+def enclosing_organization(mention: Span, mentions: list[Span]) -> Span | None:
+    """ "МИД" inside "МИД России" names the same organisation."""
+    if mention.label_ != ORG:
+        return None
+    return next(
+        (
+            m
+            for m in mentions
+            if m.label_ == ORG and m.start == mention.start and m.end > mention.end
+        ),
+        None,
+    )
+
+
 def merge_partial_persons(keys: Iterable[tuple[str, str]]) -> dict[tuple, tuple]:
     """Map a partial person name ("токаев") to the one fuller name that contains it
     ("касым-жомарт токаев"); names contained in two different people stay on their own."""
@@ -67,7 +81,8 @@ class Linker:
         groups: dict[tuple[str, str], list[Span]] = {}
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
         for mention in mentions:
-            groups.setdefault(group_key(mention), []).append(mention)
+            outer = enclosing_organization(mention, mentions)
+            groups.setdefault(group_key(outer or mention), []).append(mention)
         merged = merge_partial_persons(groups)
         for key, target in merged.items():
             groups.setdefault(target, []).extend(groups.pop(key))

@@ -36,8 +36,10 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
     wanted_case = UD_CASE_TO_OC[case]
     candidates = [parse for parse in parses if parse.tag.case in wanted_case]
     candidates = [parse for parse in candidates if parse.tag.POS in UD_TO_OC.get(pos, {"NOUN"})]
-    if person:
-        candidates = [parse for parse in candidates if PERSON_TAGS & parse.tag.grammemes]
+    if person:  # a known name reading, else pymorphy3's guess for an unknown surname
+        candidates = [p for p in candidates if PERSON_TAGS & p.tag.grammemes] or [
+            p for p in candidates if not p.is_known and p.tag.POS == "NOUN"
+        ]
     if gender in UD_GENDER_TO_OC:
         candidates = [p for p in candidates if p.tag.gender in {UD_GENDER_TO_OC[gender], None}] or (
             candidates
