@@ -70,26 +70,23 @@ class SlovnetComponent:
             yield from chunk
 
     def process(self, docs: list[Doc]) -> None:
-        self.begin(docs)
         items = sentence_items(docs)
         order = by_length(items)
-        predictions = self.predict([items[index].words for index in order])
-        for index, prediction in zip(order, predictions, strict=True):
-            item = items[index]
-            self.annotate(docs[item.doc_index], item, prediction)
-        self.finish(docs)
-
-    def begin(self, docs: list[Doc]) -> None:
-        """Hook before a batch is annotated."""
+        predictions: list = [None] * len(items)
+        for index, prediction in zip(
+            order, self.predict([items[i].words for i in order]), strict=True
+        ):
+            predictions[index] = prediction
+        self.set_annotations(docs, items, predictions)
 
     def predict(self, words: list[list[str]]) -> Iterable:
+        """Predictions for sentences given as word lists, in the same order."""
         raise NotImplementedError
 
-    def annotate(self, doc: Doc, item: SentenceItem, prediction) -> None:
+    def set_annotations(
+        self, docs: list[Doc], items: list[SentenceItem], predictions: list
+    ) -> None:
         raise NotImplementedError
-
-    def finish(self, docs: list[Doc]) -> None:
-        """Hook after every sentence of a batch is annotated."""
 
     # Nothing to serialise: the weights come from natasha's wheel.
     def to_bytes(self, **kwargs) -> bytes:
@@ -113,18 +110,20 @@ class SlovnetMorph(SlovnetComponent):
     def predict(self, words):
         return self.model.infer(words)
 
-    def begin(self, docs):
+    def set_annotations(self, docs, items, predictions):
         for doc in docs:
             for token in doc:
                 if token.is_space:
                     token.pos_ = "SPACE"
-
-    def annotate(self, doc, item, prediction):
-        for index, tag in zip(item.token_indices, prediction.tokens, strict=True):
-            token = doc[index]
-            token.pos_ = tag.pos
-            if tag.feats:
-                token.set_morph("|".join(f"{key}={tag.feats[key]}" for key in sorted(tag.feats)))
+        for item, prediction in zip(items, predictions, strict=True):
+            doc = docs[item.doc_index]
+            for index, tag in zip(item.token_indices, prediction.tokens, strict=True):
+                token = doc[index]
+                token.pos_ = tag.pos
+                if tag.feats:
+                    token.set_morph(
+                        "|".join(f"{key}={tag.feats[key]}" for key in sorted(tag.feats))
+                    )
 
 
 class SlovnetSyntax(SlovnetComponent):
@@ -136,29 +135,29 @@ class SlovnetSyntax(SlovnetComponent):
     def predict(self, words):
         return self.model.infer(words)
 
-    def begin(self, docs):
-        self._heads = {id(doc): list(range(len(doc))) for doc in docs}
-        self._deps = {id(doc): [WHITESPACE_DEP] * len(doc) for doc in docs}
+    def set_annotations(self, docs, items, predictions):
+        heads = [list(range(len(doc))) for doc in docs]
+        deps = [[WHITESPACE_DEP] * len(doc) for doc in docs]
+        for item, prediction in zip(items, predictions, strict=True):
+            local_heads, rels = repair_tree(
+                [int(token.head_id) for token in prediction.tokens],
+                [token.rel for token in prediction.tokens],
+            )
+            for position, index in enumerate(item.token_indices):
+                head = local_heads[position]
+                heads[item.doc_index][index] = index if head == 0 else item.token_indices[head - 1]
+                deps[item.doc_index][index] = rels[position]
+        for doc, doc_heads, doc_deps in zip(docs, heads, deps, strict=True):
+            attach_whitespace(doc, doc_heads)
+            set_parse(doc, doc_heads, doc_deps)
 
-    def annotate(self, doc, item, prediction):
-        local_heads = [int(token.head_id) for token in prediction.tokens]
-        rels = [token.rel for token in prediction.tokens]
-        local_heads, rels = repair_tree(local_heads, rels)
-        heads, deps = self._heads[id(doc)], self._deps[id(doc)]
-        for position, index in enumerate(item.token_indices):
-            head = local_heads[position]
-            heads[index] = index if head == 0 else item.token_indices[head - 1]
-            deps[index] = rels[position]
 
-    def finish(self, docs):
-        for doc in docs:
-            heads, deps = self._heads[id(doc)], self._deps[id(doc)]
-            attach_whitespace(doc, heads)
-            relative = np.array([head - index for index, head in enumerate(heads)], dtype="int64")
-            dep_ids = np.array([doc.vocab.strings.add(dep) for dep in deps], dtype="uint64")
-            array = np.stack([relative.astype("uint64"), dep_ids], axis=1)
-            doc.from_array([HEAD, DEP], array)
-        del self._heads, self._deps
+def set_parse(doc: Doc, heads: list[int], deps: list[str]) -> None:
+    """Write absolute heads and relation labels in one array call (fast, and spaCy derives
+    children, edges and sentence starts from it)."""
+    relative = np.array([head - index for index, head in enumerate(heads)], dtype="int64")
+    dep_ids = np.array([doc.vocab.strings.add(dep) for dep in deps], dtype="uint64")
+    doc.from_array([HEAD, DEP], np.stack([relative.astype("uint64"), dep_ids], axis=1))
 
 
 def repair_tree(heads: list[int], rels: list[str]) -> tuple[list[int], list[str]]:
@@ -204,20 +203,15 @@ class SlovnetNER(SlovnetComponent):
         infer = self.model.infer
         return infer.decoder(infer.process(infer.encoder(words)))
 
-    def begin(self, docs):
-        for doc in docs:
-            doc.spans[NER_SPANS_KEY] = []
-
-    def annotate(self, doc, item, prediction):
-        group = doc.spans[NER_SPANS_KEY]
-        for start, end, label in bio_spans(prediction):
-            first, last = item.token_indices[start], item.token_indices[end - 1]
-            group.append(Span(doc, first, last + 1, label=label))
-
-    def finish(self, docs):
-        for doc in docs:
-            spans = sorted(doc.spans[NER_SPANS_KEY], key=lambda span: span.start)
-            doc.spans[NER_SPANS_KEY] = spans
+    def set_annotations(self, docs, items, predictions):
+        spans: list[list[Span]] = [[] for _ in docs]
+        for item, tags in zip(items, predictions, strict=True):
+            doc = docs[item.doc_index]
+            for start, end, label in bio_spans(tags):
+                first, last = item.token_indices[start], item.token_indices[end - 1]
+                spans[item.doc_index].append(Span(doc, first, last + 1, label=label))
+        for doc, doc_spans in zip(docs, spans, strict=True):
+            doc.spans[NER_SPANS_KEY] = sorted(doc_spans, key=lambda span: span.start)
 
 
 def bio_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
