@@ -4,7 +4,8 @@ slovnet says PER / LOC / ORG. Users need to know which locations are states (to 
 codes), and slovnet's known errors must not reach the tables: a title alone ("Президент") is not
 a person, "Акорды" is the Kazakh presidential office, not a place. States are also named by
 adjectives ("таджикская сторона", "российский президент"); those become STATE mentions of kind
-"adjective". All mentions, nested ones included (the state inside "МИД России"), go to
+"adjective". Organisations named by a common noun ("правительство", "полиции Вашингтона") are
+mentions of kind "descriptor", so that name-only users can filter them out. All mentions, nested ones included (the state inside "МИД России"), go to
 `doc.spans["mentions"]`; `doc.ents` holds the outermost ones. Each mention carries its
 nominative name (`span._.norm`), ISO 3166 alpha-3 code (`span._.code`) and kind (`span._.kind`).
 """
@@ -246,7 +247,8 @@ class EntityTyper:
                 ):
                     start = left_adjectives(token)
                     span = Span(doc, start, window.end, label=ORG)
-                    yield extend_with_genitive(make_mention(span, ORG, None, None, "name"), found)
+                    mention = make_mention(span, ORG, None, None, "descriptor")
+                    yield extend_with_genitive(mention, found)
                     break
 
     def adjective_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
@@ -304,7 +306,7 @@ def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
         if "Gen" in head.morph.get("Case") and mention.start <= head.head.i < mention.end:
             span = Span(doc, mention.start, nxt.end, label=ORG)
             norm = mention._.norm + mention[-1].whitespace_ + doc[mention.end : nxt.end].text
-            return make_mention(span, ORG, norm, None, "name")
+            return make_mention(span, ORG, norm, None, mention._.kind)
     return mention
 
 

@@ -5,7 +5,8 @@ its extent runs from the smallest start to the largest end of its spans (`extent
 Org object "мэрии Москвы" = org_descr "мэрии" + loc_name "Москвы" is one ORG span). With
 `extent="name"` only the spans that name the object count (name/surname/patronymic/nickname for
 persons, org_name/loc_name for the rest: the spans the official track-1 scorer gives weight 1), so
-the ORG span above is just "Москвы"; compare the two to see what descriptors cost.
+the ORG span above is just "Москвы"; compare the two to see what descriptors cost. Spans leave
+quote marks out, so an extent that opens a quote ("ОАО «Газпром") takes in the closing one.
 
 Types follow the 2016 track-1 `t1-l` view, where LocOrg is merged into loc: Person→PER, Org→ORG,
 Location→LOC, LocOrg→LOC. LocOrg marks a place acting as a political body ("Россия ввела
@@ -29,7 +30,7 @@ lower numbers than the published ones, most of all for ORG.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -198,11 +199,11 @@ def read_document(folder: str | Path, doc_id: str) -> GoldDoc:
         end = max(span.end for span in object_spans)
         label = TYPE_MAP.get(object_type)
         if label is None:
-            ignored.add((start, end))
+            ignored.add(balance_quotes(text, start, end))
             continue
         mention = GoldMention(object_id, object_type, label, object_spans)
         if not mention.name_spans:
-            ignored.add((start, end))
+            ignored.add(balance_quotes(text, start, end))
             continue
         mentions.append(mention)
     return GoldDoc(
@@ -241,7 +242,7 @@ def predicted_spans(
 
 
 def drop_ignored(
-    predicted: Iterator[tuple[str, int, int, str]],
+    predicted: Iterable[tuple[str, int, int, str]],
     gold_docs: list[GoldDoc],
     gold: set[tuple[str, int, int, str]],
 ) -> Iterator[tuple[str, int, int, str]]:

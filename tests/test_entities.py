@@ -1,0 +1,125 @@
+"""Entity typing rules: (sentence, expected typed mentions) tables in real news style."""
+
+import pytest
+
+from pipeline.entities import MENTIONS_KEY
+
+
+def mentions(nlp, text):
+    doc = nlp(text)
+    return {(m.text, m.label_, m._.norm, m._.code, m._.kind) for m in doc.spans[MENTIONS_KEY]}
+
+
+def typed(nlp, text):
+    doc = nlp(text)
+    return {(m.text, m.label_) for m in doc.spans[MENTIONS_KEY]}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # states by name, official name, abbreviation, in any case
+        (
+            "Делегация прибыла в Республику Казахстан.",
+            ("Республику Казахстан", "STATE", "Казахстан", "KAZ", "name"),
+        ),
+        ("Санкции РФ против США продлены.", ("РФ", "STATE", "Россия", "RUS", "name")),
+        ("Санкции РФ против США продлены.", ("США", "STATE", "США", "USA", "name")),
+        (
+            "Посол Соединённых Штатов вызван в МИД.",
+            ("Соединённых Штатов", "STATE", "США", "USA", "name"),
+        ),
+        ("КНДР провела испытания.", ("КНДР", "STATE", "КНДР", "PRK", "name")),
+        (
+            "Переговоры с Таджикистаном завершились.",
+            ("Таджикистаном", "STATE", "Таджикистан", "TJK", "name"),
+        ),
+        # states by adjective
+        (
+            "Президент поблагодарил таджикскую сторону.",
+            ("таджикскую", "STATE", "Таджикистан", "TJK", "adjective"),
+        ),
+        (
+            "Российский президент выступил с речью.",
+            ("Российский", "STATE", "Россия", "RUS", "adjective"),
+        ),
+        # places, with nominative names
+        ("Бюст установлен в центре Душанбе.", ("Душанбе", "PLACE", "Душанбе", None, "name")),
+        (
+            "Стабильность во всем Центральноазиатском регионе важна.",
+            ("Центральноазиатском регионе", "PLACE", "Центральноазиатский регион", None, "name"),
+        ),
+        ("Саммит прошёл в Гонконге.", ("Гонконге", "PLACE", "Гонконг", None, "name")),
+        ("Новый музей открылся в Европе.", ("Европе", "PLACE", "Европа", None, "name")),
+        ("Московский суд вынес приговор.", ("Московский", "PLACE", "Москва", None, "adjective")),
+        # organisations
+        ("Фото пресс-службы Акорды", ("Акорды", "ORG", "Акорда", None, "name")),
+        (
+            "Прошло заседание Межправительственной комиссии.",
+            ("Межправительственной комиссии", "ORG", "Межправительственная комиссия", None, "name"),
+        ),
+        (
+            "Заявление МИД России опубликовано.",
+            ("МИД России", "ORG", "Министерство иностранных дел России", None, "name"),
+        ),
+        (
+            "Правительство одобрило законопроект.",
+            ("Правительство", "ORG", "Правительство", None, "descriptor"),
+        ),
+        # persons, in the nominative
+        (
+            "Бюст Абая Кунанбаева установили в Душанбе.",
+            ("Абая Кунанбаева", "PERSON", "Абай Кунанбаев", None, "name"),
+        ),
+        (
+            "Встреча с Анной Ахматовой прошла в Москве.",
+            ("Анной Ахматовой", "PERSON", "Анна Ахматова", None, "name"),
+        ),
+        (
+            "Переговоры с Си Цзиньпином продлились час.",
+            ("Си Цзиньпином", "PERSON", "Си Цзиньпин", None, "name"),
+        ),
+    ],
+)
+def test_typed_mention(nlp, text, expected):
+    assert expected in mentions(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # a title alone is not a person; a title is not part of the name
+        ("Президент поблагодарил таджикскую сторону.", ("Президент", "PERSON")),
+        ("Император Акихито отрёкся от престола.", ("Император Акихито", "PERSON")),
+        ("Об этом сообщают СМИ.", ("СМИ", "ORG")),
+        # a language is not a state
+        ("Он свободно говорит на английском языке.", ("английском", "STATE")),
+        # a common word that is also a country's name
+        ("Того же мнения придерживаются эксперты.", ("Того", "STATE")),
+        # generic plural organisations
+        ("Решения на контроле правительств двух стран.", ("правительств", "ORG")),
+    ],
+)
+def test_not_a_mention(nlp, text, absent):
+    assert absent not in typed(nlp, text)
+
+
+def test_title_is_stripped_from_the_person(nlp):
+    assert ("Акихито", "PERSON") in typed(nlp, "Император Акихито отрёкся от престола.")
+
+
+def test_gloss_in_parentheses_is_its_own_mention(nlp):
+    found = typed(nlp, "Рэпер Джей Зи (Jay Z) выпустил альбом.")
+    assert ("Джей Зи", "PERSON") in found
+    assert ("Jay Z", "PERSON") in found
+
+
+def test_state_nested_in_organisation(nlp):
+    found = typed(nlp, "Представитель Министерства обороны Украины отказался от комментариев.")
+    assert ("Министерства обороны Украины", "ORG") in found
+    assert ("Украины", "STATE") in found
+
+
+def test_ents_are_the_outermost_mentions(nlp):
+    doc = nlp("Заявление МИД России опубликовано.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("МИД России", "ORG")]
