@@ -5,7 +5,9 @@ codes), and slovnet's known errors must not reach the tables: a title alone ("П
 a person, "Акорды" is the Kazakh presidential office, not a place. States are also named by
 adjectives ("таджикская сторона", "российский президент"); those become STATE mentions of kind
 "adjective". Organisations named by a common noun ("правительство", "полиции Вашингтона") are
-mentions of kind "descriptor", so that name-only users can filter them out. All mentions, nested ones included (the state inside "МИД России"), go to
+mentions of kind "descriptor", so that users who want names only can filter them out.
+
+All mentions, nested ones included (the state inside "МИД России"), go to
 `doc.spans["mentions"]`; `doc.ents` holds the outermost ones. Each mention carries its
 nominative name (`span._.norm`), ISO 3166 alpha-3 code (`span._.code`) and kind (`span._.kind`).
 """
