@@ -83,23 +83,27 @@ def _encoding_option(value: str | None) -> str | None:
 @app.command()
 def extract(
     inputs: Annotated[
-        list[Path], typer.Argument(help="Text files and folders (searched recursively).")
+        list[Path],
+        typer.Argument(metavar="INPUT", help="Text files and folders (searched recursively)."),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Table file format.")] = (
         Format.parquet
     ),
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
-    glob: Annotated[str, typer.Option(help="Which files to take from folders.")] = "*.txt",
+    glob: Annotated[
+        str, typer.Option(help="Which files to take from folders (named files are always taken).")
+    ] = "*.txt",
     encoding: Annotated[
         str | None,
         typer.Option(callback=_encoding_option, help="Force an encoding instead of detecting."),
     ] = None,
 ) -> None:
-    """Extract the five tables and manifest.json from news texts into OUT."""
+    """Extract the five tables and manifest.json from news texts into DIR."""
     files = find_files(inputs, glob)
     if not files:
-        raise typer.BadParameter(f"no files matching {glob!r}", param_hint="INPUTS")
+        searched = ", ".join(map(str, inputs))
+        raise typer.BadParameter(f"no files matching {glob!r} in {searched}", param_hint="INPUT")
     nlp = load_nlp()
     settings = Settings(pipeline.__version__, nlp.config.to_str(), encoding, fmt.value, glob)
     try:
@@ -162,14 +166,14 @@ def _previous(out: Path, settings: Settings) -> Previous:
         return Previous()
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
+        if not settings.compatible(manifest):
+            _warn(f"{out} was made by another pipeline version, config or encoding; redoing all")
+            return Previous()
         fmt = manifest["settings"]["format"]
         tables = {table: read_table(out, table, fmt) for table in TABLES}
         records = {record["doc_id"]: record for record in manifest["files"]}
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         _warn(f"cannot reuse the earlier run in {out} ({error}); processing everything")
-        return Previous()
-    if not settings.compatible(manifest):
-        _warn(f"{out} was made by another pipeline version, config or encoding; redoing it all")
         return Previous()
     kept = {table: df[df["doc_id"].isin(records)] for table, df in tables.items()}
     return Previous(records, kept, fmt)
@@ -252,7 +256,11 @@ class Run:
             for table in TABLES:
                 table_path(self.out, table, old).unlink(missing_ok=True)
 
-    def manifest(self, records: list[dict], tables: dict[str, pd.DataFrame], complete: bool):
+    def manifest(
+        self, records: list[dict], tables: dict[str, pd.DataFrame], complete: bool
+    ) -> dict:
+        """Versions and config (what made the rows), counts, timings, failures, and per file
+        doc_id, path, sha256, encoding and error (what the next run compares against)."""
         seconds = self.seconds()
         return {
             "package": "ru-news-pipeline",
@@ -296,6 +304,7 @@ def _execute(run: Run, workers: int) -> None:
     )
     next_save, encoding = time.time() + CHECKPOINT_SECONDS, run.settings.encoding
     batches = run_local(run.todo, workers, encoding=encoding, nlp=load_nlp())
+    stopped: tuple[str, int] | None = None
     try:
         for batch in batches:
             run.add(batch)
@@ -304,15 +313,15 @@ def _execute(run: Run, workers: int) -> None:
                 cost = _timed(run.save, complete=False)
                 next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
     except KeyboardInterrupt:
-        _save_or_fail(run, complete=False)
-        _fatal("interrupted; processed files are saved, rerun to continue", EXIT_INTERRUPTED)
-    except Exception as error:  # a worker died (e.g. out of memory): keep what is done
-        _save_or_fail(run, complete=False)
-        _fatal(f"{type(error).__name__}: {error}; processed files are saved, rerun to continue")
+        stopped = ("interrupted", EXIT_INTERRUPTED)
+    except Exception as error:  # e.g. a worker process died (out of memory)
+        stopped = (f"{type(error).__name__}: {error}", EXIT_FATAL)
     finally:
-        batches.close()  # stops the worker pool before saving or exiting
+        batches.close()  # stops the worker pool
         progress.close()
-    _save_or_fail(run, complete=True)
+    _save_or_fail(run, complete=stopped is None)
+    if stopped:
+        _fatal(f"{stopped[0]}; the files done so far are saved, rerun to go on", stopped[1])
 
 
 def _timed(function, **kwargs) -> float:
@@ -367,7 +376,10 @@ def evaluate_ner(
 ) -> None:
     """Exact-span precision, recall and F1 per entity type."""
     dataset = dataset or _detect_dataset(data)
-    scorer = importlib.import_module(SCORERS[dataset])  # lazily: a scorer may be absent
+    try:
+        scorer = importlib.import_module(SCORERS[dataset])  # lazily: a scorer may be absent
+    except ImportError as error:
+        _fatal(f"no scorer for {dataset.value}: {error}")
     try:
         scores = scorer.evaluate(load_nlp(), data, limit)
     except (OSError, ValueError) as error:

@@ -27,8 +27,9 @@ import pandas as pd
 from .tables import COLUMNS, DTYPES, frame
 
 FORMATS = ("parquet", "csv", "jsonl")
+# UTF-16 is told by its BOM or its NUL bytes before these are tried: asking charset-normalizer
+# about it too would only let it mistake cp1251 for UTF-16.
 SINGLE_BYTE = ("cp1251", "koi8_r")
-DETECTABLE = (*SINGLE_BYTE, "utf_16")
 # Control characters that never occur in text (tabs, line breaks and form feeds are fine).
 NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 MAX_NOT_TEXT = 0.01
@@ -57,33 +58,39 @@ class DecodedText:
 
 def find_files(inputs: list[Path], glob: str = "*.txt") -> list[InputFile]:
     """Files named directly (taken whatever their name) and files matching `glob` under folders,
-    in a stable order. A named path that does not exist is kept, so that reading it reports the
-    problem as an error row instead of the file silently disappearing from the output."""
-    found: list[InputFile] = []
+    in a stable order, each path once. A named path that does not exist, a broken link and a
+    folder that cannot be searched are kept, so that reading them reports the problem as an
+    error row instead of the file silently missing from the output."""
+    found: dict[Path, InputFile] = {}
     for given in inputs:
         path = Path(given).absolute()
         if path.is_dir():
-            found.extend(InputFile(rel, path / rel, path) for rel in _walk(path, glob))
+            files = [InputFile(rel, path / rel, path) for rel in _walk(path, glob)]
         else:
-            found.append(InputFile(path.name, path, path.parent))
-    return _unique_ids(found)
+            files = [InputFile(path.name, path, path.parent)]
+        for file in files:
+            found.setdefault(file.path, file)
+    return _unique_ids(list(found.values()))
 
 
 def _walk(root: Path, glob: str) -> list[str]:
     """Relative posix paths of matching files under root; symlinked folders are followed, but
     each real folder is visited once, so a link pointing back up cannot loop."""
     seen: set[str] = set()
+    unsearchable: list[OSError] = []
     matches = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=True):
+    for folder, dirnames, filenames in os.walk(root, onerror=unsearchable.append, followlinks=True):
         seen.add(os.path.realpath(folder))
         dirnames[:] = sorted(
             name for name in dirnames if os.path.realpath(os.path.join(folder, name)) not in seen
         )
         base = PurePosixPath(Path(folder).relative_to(root).as_posix())
         for name in filenames:
-            rel = base / name
-            if rel.match(glob) and os.path.isfile(os.path.join(folder, name)):
-                matches.append(str(rel))
+            path = os.path.join(folder, name)
+            # files and broken links; not FIFOs or devices, which reading would hang on
+            if (base / name).match(glob) and (os.path.isfile(path) or not os.path.exists(path)):
+                matches.append(str(base / name))
+    matches.extend(Path(error.filename).relative_to(root).as_posix() for error in unsearchable)
     return sorted(matches)
 
 
@@ -108,11 +115,21 @@ def read_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError("file not found") from None
     except IsADirectoryError:
-        raise InputError("is a folder, not a file") from None
+        raise InputError(_folder_problem(Path(path))) from None
     except PermissionError:
         raise InputError("cannot read file: permission denied") from None
     except OSError as error:
         raise InputError(f"cannot read file: {error.strerror or error}") from None
+
+
+def _folder_problem(path: Path) -> str:
+    """Folders reach here when named directly or when they could not be searched."""
+    try:
+        with os.scandir(path):
+            pass
+    except OSError as error:
+        return f"cannot search folder: {error.strerror or error}"
+    return "is a folder, not a file"
 
 
 def read_text(path: Path, encoding: str | None = None) -> DecodedText:
@@ -163,7 +180,7 @@ def _strict(data: bytes, codec: str) -> DecodedText:
     try:
         return DecodedText(data.decode(codec), codec)
     except UnicodeDecodeError as error:
-        raise InputError(f"invalid {codec} despite its byte order mark: {error.reason}") from None
+        raise InputError(f"invalid {codec}: {error.reason}") from None
 
 
 def _bomless_utf16(data: bytes) -> DecodedText:
@@ -184,7 +201,7 @@ def _single_byte(data: bytes) -> DecodedText:
     """cp1251 or KOI8-R: charset-normalizer's verdict when it has a clear one; short texts,
     where it often has none, are judged by how Russian the letters look (cp1251 on a tie)."""
     ranked = sorted(
-        charset_normalizer.from_bytes(data, cp_isolation=list(DETECTABLE)),
+        charset_normalizer.from_bytes(data, cp_isolation=list(SINGLE_BYTE)),
         key=lambda match: (match.chaos, -match.coherence),
     )
     if ranked and (
@@ -280,7 +297,7 @@ def _write_jsonl(df: pd.DataFrame, path: Path) -> None:
 def _read_jsonl(path: Path) -> pd.DataFrame:
     if not path.stat().st_size:
         return pd.DataFrame()
-    return pd.read_json(path, lines=True, dtype=False, convert_dates=False)
+    return pd.read_json(path, lines=True, dtype=False)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:

@@ -1,0 +1,199 @@
+"""Reading input (encodings, bad files, folder walks) and atomic table writing."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline.io import (
+    FORMATS,
+    InputError,
+    decode,
+    find_files,
+    read_table,
+    read_text,
+    write_json_atomic,
+    write_table,
+)
+from pipeline.tables import COLUMNS, DTYPES, frame
+
+# KOI8-R has no «», so plain quotes; "\r\n" must survive decoding untouched (offsets use it).
+PARAGRAPH = (
+    "Президент Казахстана Касым-Жомарт Токаев прибыл в Душанбе с государственным визитом.\r\n"
+    'Стороны подписали договор о союзнических отношениях, сообщает "Акорда".\n'
+    "Объем взаимной торговли планируется довести до 2 млрд долларов."
+)
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
+
+
+@pytest.mark.parametrize(
+    ("codec", "reported"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("cp1251", "cp1251"),
+        ("koi8-r", "koi8-r"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf-16-le"),
+    ],
+)
+def test_encodings_decode_to_the_same_text(tmp_path: Path, codec: str, reported: str):
+    path = tmp_path / "news.txt"
+    path.write_bytes(PARAGRAPH.encode(codec))
+    decoded = read_text(path)
+    assert decoded.text == PARAGRAPH
+    assert decoded.encoding == reported
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8-r"])
+@pytest.mark.parametrize("headline", ["Да.", "Привет, мир!", "ТАСС сообщает"])
+def test_short_single_byte_texts(codec: str, headline: str):
+    """Too short for charset-normalizer to decide: the letters decide."""
+    assert decode(headline.encode(codec)) == decode(headline.encode(codec), codec)
+    assert decode(headline.encode(codec)).text == headline
+
+
+def test_forced_encoding_overrides_detection():
+    data = PARAGRAPH.encode("cp1251")
+    assert decode(data, "koi8_r").encoding == "koi8-r"
+    assert decode(data, "koi8_r").text != PARAGRAPH
+    with pytest.raises(InputError, match="cannot decode as utf-8"):
+        decode(data, "utf-8")
+
+
+@pytest.mark.parametrize("data", [b"", b" \r\n\t ", " \n".encode("utf-16")])
+def test_empty_file(tmp_path: Path, data: bytes):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="^empty file"):
+        read_text(path)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PNG + bytes(range(256)),
+        random.Random(1).randbytes(4000),
+        random.Random(2).randbytes(4000).replace(b"\x00", b"x"),
+        bytes(64),
+    ],
+    ids=["png", "random", "random-without-nul", "zeros"],
+)
+def test_binary_file(tmp_path: Path, data: bytes):
+    path = tmp_path / "image.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="^binary file"):
+        read_text(path)
+
+
+def test_unreadable_paths(tmp_path: Path):
+    assert issubclass(InputError, ValueError)
+    with pytest.raises(InputError, match="file not found"):
+        read_text(tmp_path / "gone.txt")
+    with pytest.raises(InputError, match="folder"):
+        read_text(tmp_path)
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """root/{a.txt, b/c.txt, b/d.md, b/loop → root, b/more → ../outside}, outside/e.txt"""
+    root = tmp_path / "root"
+    (root / "b").mkdir(parents=True)
+    (tmp_path / "outside").mkdir()
+    for path in (root / "a.txt", root / "b" / "c.txt", root / "b" / "d.md"):
+        path.write_text(path.name, encoding="utf-8")
+    (tmp_path / "outside" / "e.txt").write_text("e", encoding="utf-8")
+    (root / "b" / "loop").symlink_to(root, target_is_directory=True)
+    (root / "b" / "more").symlink_to(tmp_path / "outside", target_is_directory=True)
+    return root
+
+
+def test_find_files_walks_folders_once_in_order(tree: Path):
+    files = find_files([tree])
+    assert [file.doc_id for file in files] == ["a.txt", "b/c.txt", "b/more/e.txt"]
+    assert all(file.root == tree and file.path == tree / file.doc_id for file in files)
+    assert find_files([tree]) == files
+
+
+def test_find_files_glob_direct_files_and_duplicates(tree: Path, tmp_path: Path):
+    assert [file.doc_id for file in find_files([tree], glob="*.md")] == ["b/d.md"]
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.txt").write_text("другой", encoding="utf-8")
+    files = find_files([tree / "b" / "d.md", tree, other, tmp_path / "missing.txt"], "a.txt")
+    assert [file.doc_id for file in files] == ["d.md", "a.txt", "a.txt#2", "missing.txt"]
+    assert files[2].path == other / "a.txt"
+    assert files[3].path == tmp_path / "missing.txt"
+
+
+def test_find_files_takes_each_path_once(tree: Path):
+    assert [file.doc_id for file in find_files([tree, tree / "a.txt"])] == [
+        "a.txt",
+        "b/c.txt",
+        "b/more/e.txt",
+    ]
+
+
+def test_unsearchable_folders_and_broken_links_become_errors(tree: Path, monkeypatch):
+    (tree / "b" / "dangling.txt").symlink_to(tree / "nowhere.txt")
+    locked = tree / "locked"
+    locked.mkdir()
+    scandir = os.scandir
+
+    def refuse_locked(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse_locked)
+    files = {file.doc_id: file for file in find_files([tree])}
+    assert {"b/dangling.txt", "locked"} <= set(files)
+    with pytest.raises(InputError, match="file not found"):
+        read_text(files["b/dangling.txt"].path)
+    with pytest.raises(InputError, match="cannot search folder: Permission denied"):
+        read_text(files["locked"].path)
+
+
+def sample(table: str) -> pd.DataFrame:
+    """Two rows with a value of every dtype, the second with a null."""
+    values = {"string": "Токаев", "Int64": 7, "Float64": 2e9}
+    row = {column: values[DTYPES[column]] for column in COLUMNS[table]}
+    return frame(table, [row, {**row, COLUMNS[table][-1]: None}])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_write_table_round_trips_and_leaves_no_temp_files(tmp_path: Path, fmt: str):
+    for table in COLUMNS:
+        write_table(sample(table), tmp_path, table, fmt)
+        write_table(sample(table), tmp_path, table, fmt)  # replacing an existing file
+        pd.testing.assert_frame_equal(read_table(tmp_path, table, fmt), sample(table))
+    assert sorted(os.listdir(tmp_path)) == sorted(f"{table}.{fmt}" for table in COLUMNS)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_empty_tables_round_trip(tmp_path: Path, fmt: str):
+    write_table(frame("quotes", []), tmp_path, "quotes", fmt)
+    pd.testing.assert_frame_equal(read_table(tmp_path, "quotes", fmt), frame("quotes", []))
+
+
+def test_failed_write_keeps_the_old_file_and_no_temp_file(tmp_path: Path):
+    write_table(sample("documents"), tmp_path, "documents", "parquet")
+    unwritable = pd.DataFrame({"doc_id": [object()]})
+    with pytest.raises(Exception, match="object"):
+        write_table(unwritable, tmp_path, "documents", "parquet")
+    assert os.listdir(tmp_path) == ["documents.parquet"]
+    assert len(read_table(tmp_path, "documents", "parquet")) == 2
+
+
+def test_write_json_atomic(tmp_path: Path):
+    path = tmp_path / "manifest.json"
+    write_json_atomic(path, {"name": "Токаев"})
+    write_json_atomic(path, {"name": "Рахмон"})
+    assert json.loads(path.read_text(encoding="utf-8")) == {"name": "Рахмон"}
+    assert "Рахмон" in path.read_text(encoding="utf-8")
+    assert os.listdir(tmp_path) == ["manifest.json"]
