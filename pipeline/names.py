@@ -35,11 +35,10 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
     parses = morph_analyzer().parse(text)
     wanted_case = UD_CASE_TO_OC[case]
     candidates = [parse for parse in parses if parse.tag.case in wanted_case]
-    candidates = [parse for parse in candidates if parse.tag.POS in UD_TO_OC.get(pos, {"NOUN"})]
-    if person:  # a known name reading, else pymorphy3's guess for an unknown surname
-        candidates = [p for p in candidates if PERSON_TAGS & p.tag.grammemes] or [
-            p for p in candidates if not p.is_known and p.tag.POS == "NOUN"
-        ]
+    if person:
+        candidates = person_readings(candidates)
+    else:
+        candidates = [p for p in candidates if p.tag.POS in UD_TO_OC.get(pos, {"NOUN"})]
     if gender in UD_GENDER_TO_OC:
         candidates = [p for p in candidates if p.tag.gender in {UD_GENDER_TO_OC[gender], None}] or (
             candidates
@@ -53,6 +52,20 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
         if inflected:
             return restore_case(inflected.word, text) if text[:1].isupper() else inflected.word
     return text
+
+
+def person_readings(parses: list) -> list:
+    """Readings of a name part, best first: a known name, an adjective-like surname
+    ("Долгорукому", "Толстого"), pymorphy3's guess for an unknown surname."""
+    for accept in (
+        lambda p: p.tag.POS == "NOUN" and PERSON_TAGS & p.tag.grammemes,
+        lambda p: p.tag.POS == "ADJF",
+        lambda p: p.tag.POS == "NOUN" and not p.is_known,
+    ):
+        found = [p for p in parses if accept(p)]
+        if found:
+            return found
+    return []
 
 
 def words_text(tokens: list[Token], words: list[str]) -> str:
