@@ -149,7 +149,9 @@ def place_adjectives() -> dict[str, str]:
 
 @cache
 def post_lemmas() -> frozenset[str]:
-    return frozenset(row["lemma"] for row in read_tsv("posts.tsv"))
+    """One-word posts and honorifics: words before a name that are not part of it."""
+    words = [row["lemma"] for name in ("posts.tsv", "honorifics.tsv") for row in read_tsv(name)]
+    return frozenset(word for word in words if " " not in word)
 
 
 @cache
