@@ -1,24 +1,53 @@
 """Stage 7: doc-level entities — one id per real-world referent, with its canonical name.
 
-This first version links by name: states by ISO code, organisations and places by their
-nominative name, persons by name parts ("Токаев" joins "Касым-Жомарт Токаев" when only one
-person in the document carries that surname). Titles, nominal anaphora and pronouns come later.
+Mentions are linked in three passes, each using what the previous one settled:
+1. names: states by ISO code, organisations and places by nominative name (an organisation
+   nested at the start of a longer one, and a gloss in parentheses, is the same entity); persons
+   by name parts, so "Токаев", "Касым-Жомарт Токаев", "Эмомали Шарипович", "В. Путин" find
+   their full name, and a part two people share stays on its own;
+2. titles: a post phrase next to a name in the same case ("Президент Таджикистана Эмомали
+   Рахмон") becomes a "title" mention of that person and gives the entity its position;
+3. reference, in reading order: nominal mentions ("Президент", "глава государства", "таджикский
+   лидер") go to the person holding a matching post (by class and state), else — for heads of
+   state only — to the clearly most salient person so far; pronouns (он/она/его/её) go to the
+   subject of a recent sentence or the clearly most salient person of their gender. When unsure,
+   a mention stays unresolved and is left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .entities import MENTIONS_KEY, ORG, PERSON, STATE
+from .gazetteer import fold
+from .posts import (
+    PostPhrase,
+    classes_match,
+    find_post_phrases,
+    is_referential,
+    match_post,
+    title_of,
+)
+from .resources import morph_analyzer
 
 if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
 if not Doc.has_extension("entities"):
     Doc.set_extension("entities", default=[])
+
+PATRONYMIC_ENDINGS = ("ович", "евич", "ьич", "овна", "евна", "ична", "инична")
+SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+SALIENCE_DECAY = 0.9  # per sentence back
+ASIDE_DEPS = {"appos", "vocative", "parataxis", "discourse"}
+CLEAR_MARGIN = 1.5  # the best candidate must be this much more salient than the next
+PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
+NOMINAL_WINDOW = 10  # sentences back a nominal mention looks for a subject
+FALLBACK_CLASSES = {"head_of_state", "any"}
+PRONOUN_GENDER = {"он": "Masc", "она": "Fem", "её": "Fem", "ее": "Fem"}
 
 
 @dataclass
@@ -32,16 +61,177 @@ class EntityRecord:
     position: str | None = None
     position_of: str | None = None
     mentions: int = 0
+    first_name: str | None = None
+    patronymic: str | None = None
+    last_name: str | None = None
 
 
-def name_parts(name: str) -> tuple[str, ...]:
-    return tuple(part.lower().replace("ё", "е") for part in name.replace(".", ". ").split())
+@dataclass(frozen=True)
+class NameParts:
+    """A person's name split into parts; `alone` holds a one-word name whose role is unknown
+    ("Рахмон" may be a first or a last name)."""
+
+    first: str | None = None
+    patronymic: str | None = None
+    last: str | None = None
+    alone: str | None = None
+
+    @property
+    def fullness(self) -> float:
+        parts = (self.first, self.patronymic, self.last)
+        return sum(1 for part in parts if part and not is_initial(part)) + 0.1 * sum(
+            1 for part in parts if part and is_initial(part)
+        )
+
+    def merged(self, other: NameParts) -> NameParts:
+        """Known parts of both (full words win over initials)."""
+
+        def pick(a: str | None, b: str | None) -> str | None:
+            return a if a and not (is_initial(a) and b and not is_initial(b)) else b
+
+        return NameParts(
+            pick(self.first, other.first),
+            pick(self.patronymic, other.patronymic),
+            pick(self.last, other.last),
+        )
+
+
+def is_initial(word: str) -> bool:
+    return len(word.rstrip(".")) == 1
+
+
+def same_part(a: str, b: str) -> bool:
+    a, b = fold(a).rstrip("."), fold(b).rstrip(".")
+    if len(a) == 1 or len(b) == 1:
+        return a[:1] == b[:1]
+    return a == b
+
+
+def name_words(name: str) -> list[str]:
+    """Words of a nominative name; "В.В. Путин" → ["В.", "В.", "Путин"]."""
+    return name.replace(".", ". ").replace(" -", "-").split()
+
+
+def is_patronymic(word: str) -> bool:
+    return len(word) > 4 and fold(word).endswith(PATRONYMIC_ENDINGS)
+
+
+def has_tag(word: str, tag: str) -> bool:
+    return any(tag in parse.tag for parse in morph_analyzer().parse(word) if "nomn" in parse.tag)
+
+
+def parse_name(name: str) -> NameParts:
+    """First name, patronymic and last name from a nominative name, by initials, patronymic
+    endings and pymorphy3's Name/Surn tags."""
+    words = name_words(name)
+    if len(words) == 1:
+        return NameParts(alone=words[0])
+    initials = [w for w in words if is_initial(w)]
+    if initials and len(initials) < len(words):
+        rest = " ".join(w for w in words if not is_initial(w))
+        return NameParts(initials[0], initials[1] if len(initials) > 1 else None, rest)
+    if len(words) == 2:
+        first, second = words
+        if is_patronymic(second):
+            return NameParts(first=first, patronymic=second)
+        if has_tag(first, "Surn") and not has_tag(first, "Name") and has_tag(second, "Name"):
+            return NameParts(first=second, last=first)
+        return NameParts(first=first, last=second)
+    if is_patronymic(words[1]):
+        return NameParts(words[0], words[1], " ".join(words[2:]))
+    if is_patronymic(words[-1]):
+        return NameParts(" ".join(words[1:-1]), words[-1], words[0])
+    return NameParts(first=" ".join(words[:-1]), last=words[-1])
+
+
+def compatible(mention: NameParts, entity: NameParts) -> bool:
+    """Could this name be another form of that person's name?"""
+    if mention.alone:
+        return any(
+            part and same_part(mention.alone, part) and not is_initial(part)
+            for part in (entity.first, entity.last)
+        )
+    shared = 0
+    for a, b in (
+        (mention.first, entity.first),
+        (mention.patronymic, entity.patronymic),
+        (mention.last, entity.last),
+    ):
+        if a and b:
+            if not same_part(a, b):
+                return False
+            shared += 1
+    return shared > 0
+
+
+@dataclass
+class Cluster:
+    """Mentions of one entity while linking."""
+
+    label: str
+    mentions: list[Span] = field(default_factory=list)
+    parts: NameParts = field(default_factory=NameParts)
+    post: str | None = None
+    post_class: str | None = None
+    owner: int | None = None  # cluster id of the state/organisation of the post
+    post_at: int = 0  # token where the text first gives the post: unknown before it
+
+    def holds_before(self, position: int) -> bool:
+        return self.post is not None and self.post_at < position
+
+
+class Linker:
+    """Assigns `span._.entity_id` to every mention and fills `doc._.entities`."""
+
+    def __init__(self, name: str, resolve_titles: bool, resolve_pronouns: bool):
+        self.name = name
+        self.resolve_titles = resolve_titles
+        self.resolve_pronouns = resolve_pronouns
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = list(doc.spans.get(MENTIONS_KEY, []))
+        clusters = link_names(mentions)
+        mentions += link_references(
+            doc, mentions, clusters, self.resolve_titles, self.resolve_pronouns
+        )
+        entities = []
+        ordered = sorted(clusters, key=lambda c: min(m.start for m in c.mentions))
+        ids = {id(cluster): number for number, cluster in enumerate(ordered)}
+        for cluster in ordered:
+            for mention in cluster.mentions:
+                mention._.entity_id = ids[id(cluster)]
+            entities.append(asdict(entity_record(cluster, ids[id(cluster)], clusters)))
+        doc.spans[MENTIONS_KEY] = sorted(mentions, key=lambda m: (m.start, -m.end, m.label_))
+        doc._.entities = entities
+        return doc
+
+
+def cluster_of(mention: Span, clusters: list[Cluster]) -> Cluster | None:
+    return next((c for c in clusters if any(m is mention for m in c.mentions)), None)
+
+
+def link_names(mentions: list[Span]) -> list[Cluster]:
+    """Pass 1: clusters of name, adjective and descriptor mentions."""
+    clusters: list[Cluster] = []
+    by_key: dict[tuple[str, str], Cluster] = {}
+    persons = [m for m in mentions if m.label_ == PERSON]
+    for mention in mentions:
+        if mention.label_ == PERSON:
+            continue
+        outer = enclosing_organization(mention, mentions) or gloss_target(mention, mentions)
+        key = group_key(outer or mention)
+        if key not in by_key:
+            by_key[key] = Cluster(mention.label_)
+            clusters.append(by_key[key])
+        by_key[key].mentions.append(mention)
+    clusters += link_persons(persons, mentions)
+    return clusters
 
 
 def group_key(mention: Span) -> tuple[str, str]:
     if mention.label_ == STATE and mention._.code:
         return STATE, mention._.code
-    return mention.label_, " ".join(name_parts(mention._.norm or mention.text))
+    return mention.label_, " ".join(fold(word) for word in (mention._.norm or mention.text).split())
 
 
 def enclosing_organization(mention: Span, mentions: list[Span]) -> Span | None:
@@ -58,55 +248,280 @@ def enclosing_organization(mention: Span, mentions: list[Span]) -> Span | None:
     )
 
 
-def merge_partial_persons(keys: Iterable[tuple[str, str]]) -> dict[tuple, tuple]:
-    """Map a partial person name ("токаев") to the one fuller name that contains it
-    ("касым-жомарт токаев"); names contained in two different people stay on their own."""
-    persons = {key: set(key[1].split()) for key in keys if key[0] == PERSON}
-    merged = {}
-    for key, parts in persons.items():
-        fuller = [other for other, words in persons.items() if parts < words]
-        maximal = [k for k in fuller if not any(persons[k] < persons[o] for o in fuller)]
-        if len(maximal) == 1:
-            merged[key] = maximal[0]
-    return merged
+def gloss_target(mention: Span, mentions: list[Span]) -> Span | None:
+    """ "Исламское государство (ИГ)", "Джей Зи (Jay Z)": a name in parentheses right after a
+    mention of the same type glosses it."""
+    doc = mention.doc
+    if mention.start < 2 or doc[mention.start - 1].text != "(":
+        return None
+    return next(
+        (
+            m
+            for m in mentions
+            if m.end == mention.start - 1 and m.label_ == mention.label_ and m._.kind == "name"
+        ),
+        None,
+    )
 
 
-class Linker:
-    """Assigns `span._.entity_id` to every mention and fills `doc._.entities`."""
+def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
+    """Fullest names first; each other name joins the one person it is compatible with, and
+    stays on its own when it fits none or several."""
+    clusters: list[Cluster] = []
+    parts = {id(m): parse_name(m._.norm or m.text) for m in persons}
+    glossed = {id(m): gloss_target(m, mentions) for m in persons}
+    for mention in sorted(persons, key=lambda m: (-parts[id(m)].fullness, m.start)):
+        target = glossed[id(mention)]
+        if target is not None and cluster_of(target, clusters):
+            cluster_of(target, clusters).mentions.append(mention)
+            continue
+        fitting = [c for c in clusters if compatible(parts[id(mention)], c.parts)]
+        if len(fitting) == 1:
+            fitting[0].mentions.append(mention)
+            if not parts[id(mention)].alone:
+                fitting[0].parts = fitting[0].parts.merged(parts[id(mention)])
+        else:
+            own = parts[id(mention)]
+            clusters.append(Cluster(PERSON, [mention], own if not own.alone else NameParts()))
+    return clusters
 
-    def __init__(self, name: str):
-        self.name = name
 
-    def __call__(self, doc: Doc) -> Doc:
-        groups: dict[tuple[str, str], list[Span]] = {}
-        mentions = list(doc.spans.get(MENTIONS_KEY, []))
-        for mention in mentions:
-            outer = enclosing_organization(mention, mentions)
-            groups.setdefault(group_key(outer or mention), []).append(mention)
-        merged = merge_partial_persons(groups)
-        for key, target in merged.items():
-            groups.setdefault(target, []).extend(groups.pop(key))
-        entities = []
-        for entity_id, (key, members) in enumerate(
-            sorted(groups.items(), key=lambda item: min(m.start for m in item[1]))
-        ):
-            entities.append(asdict(self.entity(entity_id, key, members)))
-            for member in members:
-                member._.entity_id = entity_id
-        doc.spans[MENTIONS_KEY] = mentions
-        doc._.entities = entities
-        return doc
+def link_references(
+    doc: Doc, mentions: list[Span], clusters: list[Cluster], titles: bool, pronouns: bool
+) -> list[Span]:
+    """Passes 2 and 3: titles, then nominal mentions and pronouns in reading order."""
+    added, nominals = [], []
+    for phrase in find_post_phrases(doc, mentions) if titles else []:
+        person = title_of(phrase, doc, mentions)
+        if person is not None:
+            cluster = cluster_of(person, clusters)
+            added.append(add_mention(cluster, doc, phrase.start, phrase.end, "title"))
+            record_post(cluster, phrase, mentions, clusters)
+        elif is_referential(phrase, doc):
+            nominals.append(phrase)
+    events = [(p.start, p) for p in nominals]
+    events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
+    sentence_of = sentence_numbers(doc)
+    for _, item in sorted(events, key=lambda event: event[0]):
+        if isinstance(item, PostPhrase):
+            cluster = resolve_nominal(item, mentions, clusters, sentence_of)
+            if cluster is not None:
+                added.append(add_mention(cluster, doc, item.start, item.end, "title"))
+                if item.post_class != "any":
+                    record_post(cluster, item, mentions, clusters)
+        else:
+            cluster = resolve_pronoun(item, clusters, sentence_of)
+            if cluster is not None:
+                added.append(add_mention(cluster, doc, item.i, item.i + 1, "pronoun"))
+    return added
 
-    @staticmethod
-    def entity(entity_id: int, key: tuple[str, str], members: list[Span]) -> EntityRecord:
-        names = [m._.norm or m.text for m in members if m._.kind == "name"] or [
-            m._.norm or m.text for m in members
+
+def add_mention(cluster: Cluster, doc: Doc, start: int, end: int, kind: str) -> Span:
+    mention = Span(doc, start, end, label=PERSON)
+    mention._.kind = kind
+    mention._.norm = mention.text
+    cluster.mentions.append(mention)
+    return mention
+
+
+def record_post(
+    cluster: Cluster, phrase: PostPhrase, mentions: list[Span], clusters: list[Cluster]
+) -> None:
+    """The first title of a person gives the entity its post and whose post it is."""
+    if cluster.post is not None:
+        return
+    cluster.post, cluster.post_class, cluster.post_at = phrase.post, phrase.post_class, phrase.start
+    owner = owner_mention(phrase, mentions)
+    owner_cluster = cluster_of(owner, clusters) if owner is not None else None
+    cluster.owner = id(owner_cluster) if owner_cluster is not None else None
+
+
+def owner_mention(phrase: PostPhrase, mentions: list[Span]) -> Span | None:
+    if phrase.of_start is None:
+        return None
+    return next(
+        (
+            m
+            for m in mentions
+            if (m.start, m.end, m.label_) == (phrase.of_start, phrase.of_end, phrase.of_label)
+        ),
+        None,
+    )
+
+
+def sentence_numbers(doc: Doc) -> dict[int, int]:
+    return {token.i: number for number, sent in enumerate(doc.sents) for token in sent}
+
+
+def is_subject(mention: Span) -> bool:
+    """The mention (or the title or name it is coordinated or in apposition with) is a
+    subject: "Касым-Жомарт Токаев и Эмомали Рахмон провели", "Президент Таджикистана Эмомали
+    Рахмон подчеркнул"."""
+    root = mention.root
+    head = root.head
+    return root.dep_ in SUBJECT_DEPS or (
+        head.dep_ in SUBJECT_DEPS
+        and (root.dep_ == "conj" or (root.dep_ == "appos" and match_post(head.doc, head.i)))
+    )
+
+
+def weight(mention: Span) -> float:
+    """Subjects make a person salient; an aside (an address inside a quote: "уважаемый
+    Эмомали Шарипович") hardly does."""
+    if is_subject(mention):
+        return 2.0
+    return 0.5 if mention.root.dep_ in ASIDE_DEPS else 1.0
+
+
+def salience(cluster: Cluster, position: int, sentence_of: dict[int, int]) -> float:
+    """Weighted mentions before `position`, fading with sentence distance."""
+    here = sentence_of[position]
+    return sum(
+        weight(m) * SALIENCE_DECAY ** (here - sentence_of[m.start])
+        for m in cluster.mentions
+        if m.start < position
+    )
+
+
+def recent_subject(
+    candidates: list[Cluster], position: int, sentence_of: dict[int, int], window: int
+) -> Cluster | None:
+    """The candidate that is the subject of the nearest sentence (this one or up to `window`
+    back) whose subject is one of the candidates; None when that sentence has two."""
+    here = sentence_of[position]
+    for distance in range(window + 1):
+        subjects = [
+            c
+            for c in candidates
+            if any(
+                m.start < position and here - sentence_of[m.start] == distance and is_subject(m)
+                for m in c.mentions
+            )
         ]
-        name = names[0] if key[0] == STATE else max(names, key=len)
-        code = next((m._.code for m in members if m._.code), None)
-        return EntityRecord(entity_id, key[0], name, code, mentions=len(members))
+        if subjects:
+            return subjects[0] if len(subjects) == 1 else None
+    return None
 
 
-@Language.factory("ru_news_linking", default_config={})
-def make_linker(nlp: Language, name: str) -> Linker:
-    return Linker(name)
+def clear_winner(scored: list[tuple[float, Cluster]]) -> Cluster | None:
+    """The best candidate if it stands out, else None (unsure means unresolved)."""
+    scored = sorted((item for item in scored if item[0] > 0), key=lambda item: -item[0])
+    if not scored:
+        return None
+    if len(scored) > 1 and scored[0][0] < CLEAR_MARGIN * scored[1][0]:
+        return None
+    return scored[0][1]
+
+
+def resolve_nominal(
+    phrase: PostPhrase, mentions: list[Span], clusters: list[Cluster], sentence_of: dict[int, int]
+) -> Cluster | None:
+    """The person a bare post phrase refers to, or None."""
+    persons = [
+        c for c in clusters if c.label == PERSON and any(m.start < phrase.start for m in c.mentions)
+    ]
+    owner = owner_mention(phrase, mentions)
+    owner_cluster = cluster_of(owner, clusters) if owner is not None else None
+
+    def holds(cluster: Cluster) -> bool:
+        return cluster.holds_before(phrase.start) and classes_match(
+            cluster.post_class, phrase.post_class
+        )
+
+    if owner_cluster is not None:
+        candidates = [c for c in persons if holds(c) and c.owner == id(owner_cluster)]
+    else:
+        candidates = [c for c in persons if holds(c)]
+        if not candidates and phrase.post_class in FALLBACK_CLASSES:
+            candidates = [c for c in persons if not c.holds_before(phrase.start)]
+    return recent_subject(candidates, phrase.start, sentence_of, NOMINAL_WINDOW) or clear_winner(
+        [(salience(c, phrase.start, sentence_of), c) for c in candidates]
+    )
+
+
+def pronoun_tokens(doc: Doc):
+    """Third-person singular pronouns and possessives that may point to a person."""
+    for token in doc:
+        gender = pronoun_gender(token)
+        if gender is not None:
+            yield token
+
+
+def pronoun_gender(token: Token) -> str | None:
+    lemma = fold(token.lemma_)
+    if token.pos_ not in {"PRON", "DET"} or lemma not in PRONOUN_GENDER:
+        return None
+    if "Plur" in token.morph.get("Number"):
+        return None
+    return PRONOUN_GENDER[lemma]
+
+
+def cluster_gender(cluster: Cluster) -> str | None:
+    votes: dict[str, int] = defaultdict(int)
+    for mention in cluster.mentions:
+        if mention._.kind == "name":
+            for token in mention:
+                for gender in token.morph.get("Gender"):
+                    votes[gender] += 1
+    return max(votes, key=votes.get) if votes else None
+
+
+def resolve_pronoun(
+    token: Token, clusters: list[Cluster], sentence_of: dict[int, int]
+) -> Cluster | None:
+    """The subject of the nearest sentence before (or of this one) that has a person of the
+    pronoun's gender, else the clearly most salient such person nearby; else None."""
+    gender, here = pronoun_gender(token), sentence_of[token.i]
+    nearby = [
+        c
+        for c in clusters
+        if c.label == PERSON
+        and cluster_gender(c) == gender
+        and any(
+            m.start < token.i and here - sentence_of[m.start] <= PRONOUN_WINDOW for m in c.mentions
+        )
+    ]
+    found = recent_subject(nearby, token.i, sentence_of, PRONOUN_WINDOW)
+    if found is not None:
+        return found
+    return clear_winner([(salience(c, token.i, sentence_of), c) for c in nearby])
+
+
+def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> EntityRecord:
+    code = next((m._.code for m in cluster.mentions if m._.code), None)
+    owner = next((c for c in clusters if id(c) == cluster.owner), None)
+    parts = cluster.parts
+    return EntityRecord(
+        entity_id,
+        cluster.label,
+        cluster_name(cluster),
+        code,
+        cluster.post,
+        cluster_name(owner) if owner is not None else None,
+        len(cluster.mentions),
+        parts.first,
+        parts.patronymic,
+        parts.last,
+    )
+
+
+def cluster_name(cluster: Cluster) -> str:
+    """The canonical name: a state's gazetteer name, a person's fullest name, else the
+    longest nominative name."""
+    pool = [m for m in cluster.mentions if m._.kind == "name"] or cluster.mentions
+    names = [m._.norm or m.text for m in pool]
+    if cluster.label == STATE:
+        return names[0]
+    if cluster.label == PERSON:  # a name with its last name first: "Эмомали Рахмон"
+        return max(
+            names,
+            key=lambda name: (bool(parse_name(name).last), parse_name(name).fullness, len(name)),
+        )
+    return max(names, key=len)
+
+
+@Language.factory(
+    "ru_news_linking", default_config={"resolve_titles": True, "resolve_pronouns": True}
+)
+def make_linker(nlp: Language, name: str, resolve_titles: bool, resolve_pronouns: bool) -> Linker:
+    return Linker(name, resolve_titles, resolve_pronouns)

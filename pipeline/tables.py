@@ -16,6 +16,7 @@ from .entities import MENTIONS_KEY
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error"],
+    # name parts of persons follow the columns of the design's contract
     "entities": [
         "doc_id",
         "entity_id",
@@ -25,6 +26,9 @@ COLUMNS: dict[str, list[str]] = {
         "mentions",
         "position",
         "position_of",
+        "first_name",
+        "patronymic",
+        "last_name",
     ],
     "mentions": ["doc_id", "entity_id", "start", "end", "text", "type", "sentence_id", "kind"],
     "quotes": [
@@ -69,6 +73,9 @@ DTYPES: dict[str, str] = {
     "code": "string",
     "position": "string",
     "position_of": "string",
+    "first_name": "string",
+    "patronymic": "string",
+    "last_name": "string",
     "text": "string",
     "kind": "string",
     "speaker": "string",

@@ -16,6 +16,8 @@ from spacy.language import Language
 from ..entities import MENTIONS_KEY
 from .scoring import Score, score_spans
 
+# Titles and pronouns are mentions of a person for linking, not named entities for NER.
+REFERENCE_KINDS = {"title", "pronoun"}
 TYPE_MAP = {
     "PERSON": "PERSON",
     "COUNTRY": "STATE",
@@ -62,7 +64,8 @@ def predicted_spans(nlp: Language, gold_docs: list[GoldDoc]) -> Iterator[tuple[s
     texts = (gold.text for gold in gold_docs)
     for gold, doc in zip(gold_docs, nlp.pipe(texts), strict=True):
         for mention in doc.spans.get(MENTIONS_KEY, []):
-            yield gold.doc_id, mention.start_char, mention.end_char, mention.label_
+            if mention._.kind not in REFERENCE_KINDS:
+                yield gold.doc_id, mention.start_char, mention.end_char, mention.label_
 
 
 def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> list[Score]:

@@ -1,0 +1,161 @@
+"""Post phrases: "Президент Таджикистана", "глава МИД России", "таджикский лидер".
+
+A post phrase is a post from models/posts.tsv with the adjectives before it and the genitive
+dependents after it ("министр иностранных дел России"). Next to a name in the same case it is a
+title of that person ("Президент Таджикистана Эмомали Рахмон"); alone it is a nominal mention to
+resolve ("таджикский лидер"). Entity linking decides which; this module only finds the phrases
+and what they say: the post, its class, and the state or organisation it is a post of.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .entities import ORG, PERSON, PLACE, STATE
+from .gazetteer import fold
+from .resources import read_tsv
+
+ANY_CLASS = "any"
+
+
+@dataclass(frozen=True)
+class PostPhrase:
+    """A post phrase in a doc: token range, post lemma and class, and what it is a post of."""
+
+    start: int
+    end: int
+    head: int  # token index of the post word
+    post: str
+    post_class: str
+    of_start: int | None = None  # the state/organisation mention it names, if any
+    of_end: int | None = None
+    of_label: str | None = None
+
+
+@cache
+def post_lexicon() -> dict[tuple[str, ...], str]:
+    """Post lemma sequence → class."""
+    return {tuple(row["lemma"].split()): row["class"] for row in read_tsv("posts.tsv")}
+
+
+@cache
+def role_nouns() -> frozenset[str]:
+    return frozenset(row["lemma"] for row in read_tsv("post_role_nouns.tsv"))
+
+
+def classes_match(a: str, b: str) -> bool:
+    return a == b or ANY_CLASS in {a, b}
+
+
+def match_post(doc: Doc, index: int) -> tuple[int, str, str] | None:
+    """(end, post lemma, class) of the longest post starting at token `index`."""
+    found = None
+    for lemmas, post_class in post_lexicon().items():
+        end = index + len(lemmas)
+        if (
+            end <= len(doc)
+            and all(
+                fold(doc[i].lemma_) == lemma
+                for i, lemma in zip(range(index, end), lemmas, strict=True)
+            )
+            and (found is None or end > found[0])
+        ):
+            found = (end, " ".join(lemmas), post_class)
+    return found
+
+
+def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
+    """Every post phrase outside a name, left to right."""
+    named = {i for m in mentions if m._.kind == "name" for i in range(m.start, m.end)}
+    index = 0
+    while index < len(doc):
+        token = doc[index]
+        noun = token.pos_ in {"NOUN", "PROPN"}
+        match = match_post(doc, index) if noun and index not in named else None
+        if match is None:
+            index += 1
+            continue
+        end, post, post_class = match
+        start = left_modifiers(token)
+        end, of = right_dependents(doc, start, end, mentions)
+        of = of or adjective_owner(start, index, mentions)
+        yield PostPhrase(
+            start,
+            end,
+            index,
+            post,
+            post_class,
+            *(of.start, of.end, of.label_) if of is not None else (None,) * 3,
+        )
+        index = end
+
+
+def left_modifiers(token: Token) -> int:
+    """Start of the adjectives before a post that modify it ("бывший российский президент")."""
+    start = token.i
+    while start > 0 and token.doc[start - 1].pos_ == "ADJ" and token.doc[start - 1].head == token:
+        start -= 1
+    return start
+
+
+def right_dependents(
+    doc: Doc, start: int, end: int, mentions: list[Span]
+) -> tuple[int, Span | None]:
+    """Extend the phrase over genitive dependents and the state or organisation they name
+    ("министр" + "финансов" + "России"); return the new end and that state/organisation."""
+    owner = None
+    while end < len(doc):
+        mention = outermost_at(end, mentions, {STATE, ORG, PLACE})
+        if mention is not None and start <= mention.root.head.i < end:
+            owner = owner if owner is not None and owner.label_ == ORG else mention
+            end = mention.end
+            continue
+        token = doc[end]
+        if (
+            token.pos_ in {"NOUN", "ADJ"}
+            and "Gen" in token.morph.get("Case")
+            and (start <= token.head.i < end or (token.head.i > end and token.pos_ == "ADJ"))
+        ):
+            end += 1
+            continue
+        break
+    return end, owner
+
+
+def outermost_at(index: int, mentions: list[Span], labels: set[str]) -> Span | None:
+    starting = [m for m in mentions if m.start == index and m.label_ in labels]
+    return max(starting, key=len) if starting else None
+
+
+def adjective_owner(start: int, head: int, mentions: list[Span]) -> Span | None:
+    """ "таджикский лидер": the state adjective before the post."""
+    return next(
+        (m for m in mentions if start <= m.start and m.end <= head and m.label_ == STATE), None
+    )
+
+
+def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
+    """The person this phrase is a title of: a name right after it in the same case
+    ("Президенту Таджикистана Эмомали Рахмону"), or a name before it and a comma
+    ("Эмомали Рахмон, президент Таджикистана,")."""
+    head_case = doc[phrase.head].morph.get("Case")
+    after = outermost_at(phrase.end, mentions, {PERSON})
+    if after is not None and after.root.morph.get("Case") == head_case:
+        return after
+    if phrase.start >= 2 and doc[phrase.start - 1].text == ",":
+        before = [m for m in mentions if m.end == phrase.start - 1 and m.label_ == PERSON]
+        closing = doc[phrase.end].text if phrase.end < len(doc) else "."
+        if before and closing in {",", ".", ")", "—", "–", "-", ";"}:
+            return before[0]
+    return None
+
+
+def is_referential(phrase: PostPhrase, doc: Doc) -> bool:
+    """A post that stands for its holder: singular, and not the post itself ("пост
+    президента", "кандидат в президенты")."""
+    head = doc[phrase.head]
+    return "Plur" not in head.morph.get("Number") and fold(head.head.lemma_) not in role_nouns()
