@@ -33,6 +33,7 @@ MENTIONS_KEY = "mentions"
 PERSON, STATE, PLACE, ORG = "PERSON", "STATE", "PLACE", "ORG"
 SLOVNET_TYPES = {"PER": PERSON, "LOC": PLACE, "ORG": ORG}
 EDGE_PUNCT = set(".,;:!?()[]{}—–-…")
+QUOTES = set("«»„“”\"'‘’")
 
 for _name in ("norm", "code", "kind"):
     if not Span.has_extension(_name):
@@ -348,14 +349,30 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
 
 
 def trim(span: Span) -> Span | None:
-    """Drop punctuation and whitespace at the edges of a span (never inside); keep the dot of
-    a final initial ("Михальчука И. Ф.")."""
-    start, end = span.start, span.end
-    while start < end and _is_edge(span.doc[start]):
-        start += 1
-    while end > start and _is_edge(span.doc[end - 1]) and not _is_initial_dot(span.doc, end - 1):
-        end -= 1
-    return Span(span.doc, start, end, label=span.label) if end > start else None
+    """Drop punctuation, whitespace and unpaired quote marks at the edges of a span (never
+    inside); keep the dot of a final initial ("Михальчука И. Ф.") and paired quotes
+    ("«Газпром»")."""
+    doc, start, end = span.doc, span.start, span.end
+    changed = True
+    while changed and end > start:
+        changed = False
+        if _is_edge(doc[start]) or _unpaired_quote(doc[start:end], first=True):
+            start, changed = start + 1, True
+        elif end > start and (
+            (_is_edge(doc[end - 1]) and not _is_initial_dot(doc, end - 1))
+            or _unpaired_quote(doc[start:end], first=False)
+        ):
+            end, changed = end - 1, True
+    return Span(doc, start, end, label=span.label) if end > start else None
+
+
+def _unpaired_quote(span: Span, first: bool) -> bool:
+    """The first (or last) token is a quote mark with no partner inside the span."""
+    token = span[0] if first else span[-1]
+    if token.text not in QUOTES:
+        return False
+    others = [t.text for t in (span[1:] if first else span[:-1])]
+    return not any(text in QUOTES for text in others)
 
 
 def _is_edge(token) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .entities import MENTIONS_KEY, ORG, PERSON, STATE
+from .entities import MENTIONS_KEY, ORG, PERSON, QUOTES, STATE
 from .gazetteer import fold
 from .posts import (
     PostPhrase,
@@ -250,16 +250,15 @@ def enclosing_organization(mention: Span, mentions: list[Span]) -> Span | None:
 
 def gloss_target(mention: Span, mentions: list[Span]) -> Span | None:
     """ "Исламское государство (ИГ)", "Джей Зи (Jay Z)": a name in parentheses right after a
-    mention of the same type glosses it."""
+    mention of the same type (and its closing quote mark) glosses it."""
     doc = mention.doc
     if mention.start < 2 or doc[mention.start - 1].text != "(":
         return None
+    end = mention.start - 1
+    while end > 0 and doc[end - 1].text in QUOTES:
+        end -= 1
     return next(
-        (
-            m
-            for m in mentions
-            if m.end == mention.start - 1 and m.label_ == mention.label_ and m._.kind == "name"
-        ),
+        (m for m in mentions if m.end == end and m.label_ == mention.label_ and m._.kind == "name"),
         None,
     )
 

@@ -54,3 +54,38 @@ def test_headline_caption_and_stray_line_are_own_sentences(seed_doc):
     assert "0" in sentences
     assert "Фото пресс-службы Акорды" in sentences
     assert "Токаев и Рахмон подписали договор о союзничестве" in sentences
+
+
+REFERENCES = {
+    "Касым-Жомарт Токаев": ["Токаев", "Касым-Жомарт Токаев", "Президент", "Глава государства", "Главы государства", "он"],
+    "Эмомали Рахмон": ["Рахмон", "Эмомали Рахмон", "Эмомали Шарипович", "Президент Таджикистана", "таджикский лидер"],
+}
+
+
+@pytest.mark.parametrize(("name", "texts"), REFERENCES.items())
+def test_titles_and_pronouns_link_to_the_person(seed_doc, name, texts):
+    entity_id = entity(seed_doc, name)["id"]
+    found = {m.text for m in seed_doc.spans["mentions"] if m._.entity_id == entity_id}
+    assert set(texts) <= found
+    others = {m.text for m in seed_doc.spans["mentions"] if m._.entity_id not in {entity_id, None}}
+    assert not {"Токаев", "Рахмон"} & found & others
+
+
+def test_every_president_mention_is_tokayev(seed_doc):
+    """All bare "Президент" / "Глава государства" mentions of the seed are Tokayev's."""
+    tokayev = entity(seed_doc, "Касым-Жомарт Токаев")["id"]
+    bare = [m for m in seed_doc.spans["mentions"] if m.text in {"Президент", "Глава государства", "Главы государства"}]
+    assert len(bare) == 4
+    assert {m._.entity_id for m in bare} == {tokayev}
+
+
+def test_rahmon_holds_the_presidency_of_tajikistan(seed_doc):
+    rahmon = entity(seed_doc, "Эмомали Рахмон")
+    assert (rahmon["position"], rahmon["position_of"]) == ("президент", "Таджикистан")
+    assert (rahmon["first_name"], rahmon["patronymic"], rahmon["last_name"]) == ("Эмомали", "Шарипович", "Рахмон")
+
+
+def test_tajik_side_is_tajikistan(seed_doc):
+    tajikistan = entity(seed_doc, "Таджикистан")["id"]
+    adjectives = {m.text: m._.entity_id for m in seed_doc.spans["mentions"] if m._.kind == "adjective"}
+    assert adjectives["таджикскую"] == tajikistan

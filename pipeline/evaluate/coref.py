@@ -13,9 +13,16 @@ descriptor, title, pronoun), and `span._.entity_id` is their cluster; a mention 
 a cluster of its own.
 
 Alignment (one-to-one, per document): first every gold mention whose extent equals a system
-mention's takes it; then, among the remaining pairs where one span lies inside the other, the
-pair with the largest character overlap is taken first (ties: the shorter system span, then
-text order), greedily, each mention used at most once. A gold mention left unaligned becomes a
+mention's takes it, whatever the types; then, among the remaining pairs where one span lies
+inside the other, the pair with the largest character overlap is taken first (ties: the shorter
+system span, then text order), greedily, each mention used at most once. An overlap pair must
+also be compatible: the same coarse type (Person~PERSON, Org~ORG, Location/LocOrg~STATE/PLACE),
+the system mention not an adjective, and overlapping one of the gold mention's naming spans.
+Without that, a nested mention of another entity stands in for the gold one and counts as a
+wrong merge: the STATE "американском" for the Org "американском отделении Bank of East Asia",
+the title "глава японского МИДа" (a PERSON) for the Org "японского МИДа", the PLACE "Ливерпуле"
+for the gold object "городах ... Бристоле" whose spans are discontinuous (its extent runs from
+"крупных британских городах" to "Бристоле"). A gold mention left unaligned becomes a
 singleton of the system clustering, so a missed mention costs recall (and a lot of it when its
 gold entity is big); a system mention left unaligned is ignored. The metrics are therefore
 computed on the gold mentions only: mention detection is scored on its own (factru.py), and
@@ -42,7 +49,7 @@ from __future__ import annotations
 
 import argparse
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -52,7 +59,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..entities import MENTIONS_KEY
-from .factru import GoldDoc, balance_quotes, read_split
+from .factru import LABEL_MAP, GoldDoc, balance_quotes, read_split
 
 METRICS = ("b3", "muc", "pairwise", "ceaf_e")
 Clusters = Sequence[Collection[Hashable]]
@@ -265,10 +272,14 @@ def read_gold(folder: str | Path, limit: int | None = None) -> list[tuple[GoldDo
 # --- alignment -----------------------------------------------------------------------------------
 
 
-def align(gold: Sequence[tuple[int, int]], system: Sequence[tuple[int, int]]) -> dict[int, int]:
+def align(
+    gold: Sequence[tuple[int, int]],
+    system: Sequence[tuple[int, int]],
+    compatible: Callable[[int, int], bool] | None = None,
+) -> dict[int, int]:
     """Gold index → system index, one-to-one. Exact (start, end) matches first; then pairs where
-    one span contains the other, largest character overlap first, ties to the shorter system
-    span, then text order."""
+    one span contains the other and `compatible(gold index, system index)` holds (always, when
+    None), largest character overlap first, ties to the shorter system span, then text order."""
     aligned: dict[int, int] = {}
     used: set[int] = set()
     exact: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -289,7 +300,7 @@ def align(gold: Sequence[tuple[int, int]], system: Sequence[tuple[int, int]]) ->
             inside = g_start <= s_start and s_end <= g_end
             around = s_start <= g_start and g_end <= s_end
             overlap = min(g_end, s_end) - max(g_start, s_start)
-            if (inside or around) and overlap > 0:
+            if (inside or around) and overlap > 0 and (compatible is None or compatible(i, j)):
                 candidates.append((-overlap, s_end - s_start, i, j))
     for _, _, i, j in sorted(candidates):
         if i not in aligned and j not in used:
@@ -324,7 +335,16 @@ def align_document(gold: GoldDoc, coref: Mapping[str, str], doc: Doc) -> list[Al
         balance_quotes(gold.text, *(m.extent("full") or (m.start, m.end))) for m in gold.mentions
     ]
     system = list(doc.spans.get(MENTIONS_KEY, []))
-    alignment = align(extents, [(s.start_char, s.end_char) for s in system])
+
+    def compatible(i: int, j: int) -> bool:
+        mention, span = gold.mentions[i], system[j]
+        return (
+            LABEL_MAP.get(span.label_) == mention.label
+            and span._.kind != "adjective"
+            and any(s.start < span.end_char and span.start_char < s.end for s in mention.name_spans)
+        )
+
+    alignment = align(extents, [(s.start_char, s.end_char) for s in system], compatible)
     aligned = []
     for i, (mention, (start, end)) in enumerate(zip(gold.mentions, extents, strict=True)):
         gold_entity = coref.get(mention.object_id, f"obj{mention.object_id}")
