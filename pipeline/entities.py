@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import gettext
 import unicodedata
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 import pycountry
@@ -24,9 +25,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .gazetteer import Entry, Gazetteer, fold, word_forms
+from .gazetteer import Entry, Gazetteer, fold, lemmas_match, word_forms
 from .names import PERSON_TAGS, person_nominative, phrase_nominative
-from .resources import morph_analyzer, read_tsv
+from .resources import read_tsv, word_parses
 from .slovnet import NER_SPANS_KEY
 
 MENTIONS_KEY = "mentions"
@@ -156,12 +157,16 @@ def post_lemmas() -> frozenset[str]:
 
 
 @cache
-def org_nouns() -> tuple[tuple[tuple[str, ...], bool], ...]:
-    """(lemma sequence, plural allowed) of nouns that name an organisation, longest first."""
-    rows = [
-        (tuple(row["lemma"].split()), row["plural"] == "yes") for row in read_tsv("org_nouns.tsv")
-    ]
-    return tuple(sorted(rows, key=lambda row: len(row[0]), reverse=True))
+def org_nouns() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
+    """First lemma → (lemma sequence, plural allowed) of nouns that name an organisation,
+    longest first."""
+    nouns: dict[str, list[tuple[tuple[str, ...], bool]]] = defaultdict(list)
+    for row in read_tsv("org_nouns.tsv"):
+        lemmas = tuple(row["lemma"].split())
+        nouns[lemmas[0]].append((lemmas, row["plural"] == "yes"))
+    for entries in nouns.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return dict(nouns)
 
 
 @cache
@@ -179,19 +184,21 @@ class EntityTyper:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(self.typed_ner_spans(doc))
-        mentions += self.gazetteer_mentions(doc, mentions)
-        mentions += [
-            extended
+        mentions += self.gazetteer_mentions(doc, MentionIndex(mentions))
+        index = MentionIndex(mentions)
+        extended = [
+            longer
             for m in mentions
-            if m.label_ == ORG and (extended := extend_with_genitive(m, mentions)) is not m
+            if m.label_ == ORG and (longer := extend_with_genitive(m, index)) is not m
         ]
+        longer_starts = {m.start for m in extended}
         mentions = [
-            m for m in mentions if m.label_ != ORG or is_named(m) or not extended_in(m, mentions)
-        ]
+            m for m in mentions if m.label_ != ORG or is_named(m) or m.start not in longer_starts
+        ] + extended
         if self.with_org_nouns:
-            mentions += list(self.org_noun_mentions(doc, mentions))
+            mentions += list(self.org_noun_mentions(doc, MentionIndex(mentions)))
         if self.with_adjectives:
-            mentions += list(self.adjective_mentions(doc, mentions))
+            mentions += list(self.adjective_mentions(doc, MentionIndex(mentions)))
         mentions = sorted(set(mentions), key=lambda span: (span.start, -span.end, span.label_))
         doc.spans[MENTIONS_KEY] = mentions
         doc.ents = filter_spans(mentions)
@@ -218,7 +225,7 @@ class EntityTyper:
             return make_mention(span, entry.label, entry.name, entry.code, "name")
         return make_mention(span, label, None, None, "name")
 
-    def gazetteer_mentions(self, doc: Doc, found: list[Span]) -> list[Span]:
+    def gazetteer_mentions(self, doc: Doc, found: MentionIndex) -> list[Span]:
         """States and organisations slovnet missed; states nested in organisation names."""
         added: list[Span] = []
         for gazetteer in (state_gazetteer(), organization_gazetteer(), place_gazetteer()):
@@ -226,7 +233,7 @@ class EntityTyper:
                 span = Span(doc, match.start, match.end)
                 if len(span) == 1 and span[0].pos_ != "PROPN" and not span[0].is_upper:
                     continue  # "Того", "Чад" as common words
-                overlapping = [m for m in found + added if overlaps(m, span)]
+                overlapping = found.overlapping(span)
                 nested = match.entry.label in {STATE, PLACE} and all(
                     m.label_ in {ORG, PLACE} and contains(m, span) and m != span
                     for m in overlapping
@@ -235,28 +242,26 @@ class EntityTyper:
                     continue
                 entry = match.entry
                 added.append(make_mention(span, entry.label, entry.name, entry.code, "name"))
+                found.add(added[-1])
         return added
 
-    def org_noun_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
+    def org_noun_mentions(self, doc: Doc, found: MentionIndex) -> Iterator[Span]:
         """ "правительство", "полиции Вашингтона", "коалиционное правительство": organisations
         named by a common noun, outside any other mention."""
         nouns = org_nouns()
         for token in doc:
-            if token.pos_ != "NOUN" or any(m.start <= token.i < m.end for m in found):
+            if token.pos_ != "NOUN" or found.covering(token.i):
                 continue
             plural = "Plur" in token.morph.get("Number")
-            for lemmas, plural_allowed in nouns:
-                window = doc[token.i : token.i + len(lemmas)]
-                if tuple(t.lemma_.lower() for t in window) == lemmas and (
-                    plural_allowed or not plural
-                ):
-                    start = left_adjectives(token)
-                    span = Span(doc, start, window.end, label=ORG)
+            for lemmas, plural_allowed in nouns.get(fold(token.lemma_), []):
+                end = token.i + len(lemmas)
+                if (plural_allowed or not plural) and lemmas_match(doc, token.i, lemmas):
+                    span = Span(doc, left_adjectives(token), end, label=ORG)
                     mention = make_mention(span, ORG, None, None, "descriptor")
                     yield extend_with_genitive(mention, found)
                     break
 
-    def adjective_mentions(self, doc: Doc, found: list[Span]) -> Iterator[Span]:
+    def adjective_mentions(self, doc: Doc, found: MentionIndex) -> Iterator[Span]:
         """ "российский", "таджикская сторона", "московский": STATE or PLACE mentions of
         kind adjective (nested inside organisation names too)."""
         for token in doc:
@@ -266,7 +271,7 @@ class EntityTyper:
             if label is None:
                 continue
             span = Span(doc, token.i, token.i + 1)
-            if any(overlaps(m, span) and m.label_ in {PERSON, STATE, PLACE} for m in found):
+            if any(m.label_ in {PERSON, STATE, PLACE} for m in found.covering(token.i)):
                 continue
             yield make_mention(span, label, norm, code, "adjective")
 
@@ -297,14 +302,14 @@ def left_adjectives(token) -> int:
     return start
 
 
-def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
+def extend_with_genitive(mention: Span, found: MentionIndex) -> Span:
     """ "МИД" + "России" → "МИД России": an organisation followed by a named state, place or
     organisation in the genitive that depends on it takes it in (the name stays nested)."""
     doc = mention.doc
     following = [
         m
-        for m in found
-        if m.start == mention.end and m.label_ in {STATE, PLACE, ORG} and m._.kind == "name"
+        for m in found.starting(mention.end)
+        if m.label_ in {STATE, PLACE, ORG} and m._.kind == "name"
     ]
     for nxt in following:
         head = nxt.root
@@ -318,12 +323,6 @@ def extend_with_genitive(mention: Span, found: list[Span]) -> Span:
 def is_named(mention: Span) -> bool:
     """A capitalised organisation name ("МВД") stays a mention inside "МВД России"."""
     return mention[0].text[:1].isupper()
-
-
-def extended_in(mention: Span, mentions: list[Span]) -> bool:
-    return any(
-        m.start == mention.start and m.end > mention.end and m.label_ == ORG for m in mentions
-    )
 
 
 def split_parentheses(span: Span) -> Iterator[Span]:
@@ -407,7 +406,7 @@ def is_person_prefix(token) -> bool:
         return True
     if not text[:1].isupper() or token.pos_ == "PROPN":
         return False
-    parses = morph_analyzer().parse(text)
+    parses = word_parses(text)
     return bool(parses) and all(
         parse.tag.POS == "NOUN" and not PERSON_TAGS & parse.tag.grammemes and parse.is_known
         for parse in parses
@@ -420,6 +419,37 @@ def overlaps(a: Span, b: Span) -> bool:
 
 def contains(outer: Span, inner: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
+
+
+class MentionIndex:
+    """Mentions by first token, last token and covered tokens: constant-time look-ups, so
+    long documents with thousands of mentions stay linear."""
+
+    def __init__(self, mentions: Iterable[Span] = ()):
+        self.by_start: dict[int, list[Span]] = defaultdict(list)
+        self.by_end: dict[int, list[Span]] = defaultdict(list)
+        self.by_token: dict[int, list[Span]] = defaultdict(list)
+        for mention in mentions:
+            self.add(mention)
+
+    def add(self, mention: Span) -> None:
+        self.by_start[mention.start].append(mention)
+        self.by_end[mention.end].append(mention)
+        for index in range(mention.start, mention.end):
+            self.by_token[index].append(mention)
+
+    def starting(self, index: int) -> list[Span]:
+        return self.by_start.get(index, [])
+
+    def ending(self, index: int) -> list[Span]:
+        return self.by_end.get(index, [])
+
+    def covering(self, index: int) -> list[Span]:
+        return self.by_token.get(index, [])
+
+    def overlapping(self, span: Span) -> list[Span]:
+        found = {id(m): m for i in range(span.start, span.end) for m in self.covering(i)}
+        return list(found.values())
 
 
 @Language.factory("ru_news_entities", default_config={"adjectives": True, "org_nouns": True})

@@ -15,11 +15,19 @@ from functools import lru_cache
 from razdel import tokenize
 from spacy.tokens import Doc
 
-from .resources import morph_analyzer
+from .resources import word_parses
 
 
 def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
+
+
+def lemmas_match(doc: Doc, index: int, lemmas: tuple[str, ...]) -> bool:
+    """The doc's tokens from `index` on have these (folded) lemmas."""
+    end = index + len(lemmas)
+    return end <= len(doc) and all(
+        fold(doc[i].lemma_) == lemma for i, lemma in zip(range(index, end), lemmas, strict=True)
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -28,7 +36,7 @@ def word_forms(word: str) -> frozenset[str]:
     lower = fold(word)
     if not any(char.isalpha() for char in lower):
         return frozenset({lower})
-    normal = {fold(parse.normal_form) for parse in morph_analyzer().parse(lower)}
+    normal = {fold(parse.normal_form) for parse in word_parses(lower)}
     return frozenset({lower, *normal})
 
 
@@ -38,7 +46,7 @@ def inflected_forms(written: str) -> frozenset[str]:
     Only nominative readings count, so "Того" (Togo) does not pull in the forms of "тот"."""
     lower = fold(written)
     forms = {lower}
-    for parse in morph_analyzer().parse(lower):
+    for parse in word_parses(lower):
         if parse.tag.case in {None, "nomn"}:
             forms.update(fold(form.word) for form in parse.lexeme)
     return frozenset(forms)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .resources import morph_analyzer
+from .resources import word_parses
 
 # UD part of speech → OpenCorpora POS tags that may stand for it.
 UD_TO_OC = {
@@ -60,7 +60,7 @@ def lemmatize(text: str, pos: str, case: str = "") -> str:
     """Lemma of one word given its UD POS and case (the cache makes repeated words free)."""
     if pos in UNCHANGED_POS or not any(char.isalpha() for char in text):
         return text
-    parses = morph_analyzer().parse(text)
+    parses = word_parses(text)
     allowed_pos = UD_TO_OC.get(pos, set())
     candidates = [parse for parse in parses if parse.tag.POS in allowed_pos] or parses
     if case in UD_CASE_TO_OC:

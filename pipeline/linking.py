@@ -32,7 +32,7 @@ from .posts import (
     match_post,
     title_of,
 )
-from .resources import morph_analyzer
+from .resources import word_parses
 
 if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
@@ -117,7 +117,7 @@ def is_patronymic(word: str) -> bool:
 
 
 def has_tag(word: str, tag: str) -> bool:
-    return any(tag in parse.tag for parse in morph_analyzer().parse(word) if "nomn" in parse.tag)
+    return any(tag in parse.tag for parse in word_parses(word) if "nomn" in parse.tag)
 
 
 def parse_name(name: str) -> NameParts:
@@ -175,6 +175,7 @@ class Cluster:
     post_class: str | None = None
     owner: int | None = None  # cluster id of the state/organisation of the post
     post_at: int = 0  # token where the text first gives the post: unknown before it
+    gender: str | None = None  # of a person, from the morphology of its names
 
     def holds_before(self, position: int) -> bool:
         return self.post is not None and self.post_at < position
@@ -190,10 +191,11 @@ class Linker:
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
-        clusters = link_names(mentions)
+        links = Links(link_names(mentions))
         mentions += link_references(
-            doc, mentions, clusters, self.resolve_titles, self.resolve_pronouns
+            doc, mentions, links, self.resolve_titles, self.resolve_pronouns
         )
+        clusters = links.clusters
         entities = []
         ordered = sorted(clusters, key=lambda c: min(m.start for m in c.mentions))
         ids = {id(cluster): number for number, cluster in enumerate(ordered)}
@@ -206,8 +208,39 @@ class Linker:
         return doc
 
 
-def cluster_of(mention: Span, clusters: list[Cluster]) -> Cluster | None:
-    return next((c for c in clusters if any(m is mention for m in c.mentions)), None)
+def span_key(span: Span) -> tuple[int, int, str]:
+    return span.start, span.end, span.label_
+
+
+class Links:
+    """The clusters being built, and each mention's cluster by its span."""
+
+    def __init__(self, clusters: list[Cluster]):
+        self.clusters = clusters
+        self.home = {span_key(m): cluster for cluster in clusters for m in cluster.mentions}
+        for cluster in self.persons():
+            cluster.gender = cluster_gender(cluster)
+
+    def cluster_of(self, mention: Span) -> Cluster | None:
+        return self.home.get(span_key(mention))
+
+    def owner_of(self, phrase: PostPhrase) -> Cluster | None:
+        """The cluster of the state or organisation a post phrase names."""
+        if phrase.of_start is None:
+            return None
+        return self.home.get((phrase.of_start, phrase.of_end, phrase.of_label))
+
+    def add(self, cluster: Cluster, doc: Doc, start: int, end: int, kind: str) -> Span:
+        """A new title or pronoun mention of a person."""
+        mention = Span(doc, start, end, label=PERSON)
+        mention._.kind = kind
+        mention._.norm = mention.text
+        cluster.mentions.append(mention)
+        self.home[span_key(mention)] = cluster
+        return mention
+
+    def persons(self) -> list[Cluster]:
+        return [c for c in self.clusters if c.label == PERSON]
 
 
 def link_names(mentions: list[Span]) -> list[Cluster]:
@@ -271,8 +304,12 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
     glossed = {id(m): gloss_target(m, mentions) for m in persons}
     for mention in sorted(persons, key=lambda m: (-parts[id(m)].fullness, m.start)):
         target = glossed[id(mention)]
-        if target is not None and cluster_of(target, clusters):
-            cluster_of(target, clusters).mentions.append(mention)
+        glossed_cluster = next(
+            (c for c in clusters if target is not None and any(m is target for m in c.mentions)),
+            None,
+        )
+        if glossed_cluster is not None:
+            glossed_cluster.mentions.append(mention)
             continue
         fitting = [c for c in clusters if compatible(parts[id(mention)], c.parts)]
         if len(fitting) == 1:
@@ -286,16 +323,16 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
 
 
 def link_references(
-    doc: Doc, mentions: list[Span], clusters: list[Cluster], titles: bool, pronouns: bool
+    doc: Doc, mentions: list[Span], links: Links, titles: bool, pronouns: bool
 ) -> list[Span]:
     """Passes 2 and 3: titles, then nominal mentions and pronouns in reading order."""
     added, nominals = [], []
     for phrase in find_post_phrases(doc, mentions) if titles else []:
         person = title_of(phrase, doc, mentions)
         if person is not None:
-            cluster = cluster_of(person, clusters)
-            added.append(add_mention(cluster, doc, phrase.start, phrase.end, "title"))
-            record_post(cluster, phrase, mentions, clusters)
+            cluster = links.cluster_of(person)
+            added.append(links.add(cluster, doc, phrase.start, phrase.end, "title"))
+            record_post(cluster, phrase, links)
         elif is_referential(phrase, doc):
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]
@@ -303,49 +340,25 @@ def link_references(
     sentence_of = sentence_numbers(doc)
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
-            cluster = resolve_nominal(item, mentions, clusters, sentence_of)
+            cluster = resolve_nominal(item, links, sentence_of)
             if cluster is not None:
-                added.append(add_mention(cluster, doc, item.start, item.end, "title"))
+                added.append(links.add(cluster, doc, item.start, item.end, "title"))
                 if item.post_class != "any":
-                    record_post(cluster, item, mentions, clusters)
+                    record_post(cluster, item, links)
         else:
-            cluster = resolve_pronoun(item, clusters, sentence_of)
+            cluster = resolve_pronoun(item, links, sentence_of)
             if cluster is not None:
-                added.append(add_mention(cluster, doc, item.i, item.i + 1, "pronoun"))
+                added.append(links.add(cluster, doc, item.i, item.i + 1, "pronoun"))
     return added
 
 
-def add_mention(cluster: Cluster, doc: Doc, start: int, end: int, kind: str) -> Span:
-    mention = Span(doc, start, end, label=PERSON)
-    mention._.kind = kind
-    mention._.norm = mention.text
-    cluster.mentions.append(mention)
-    return mention
-
-
-def record_post(
-    cluster: Cluster, phrase: PostPhrase, mentions: list[Span], clusters: list[Cluster]
-) -> None:
-    """The first title of a person gives the entity its post and whose post it is."""
+def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
+    """The first post the text gives a person becomes the entity's position."""
     if cluster.post is not None:
         return
     cluster.post, cluster.post_class, cluster.post_at = phrase.post, phrase.post_class, phrase.start
-    owner = owner_mention(phrase, mentions)
-    owner_cluster = cluster_of(owner, clusters) if owner is not None else None
-    cluster.owner = id(owner_cluster) if owner_cluster is not None else None
-
-
-def owner_mention(phrase: PostPhrase, mentions: list[Span]) -> Span | None:
-    if phrase.of_start is None:
-        return None
-    return next(
-        (
-            m
-            for m in mentions
-            if (m.start, m.end, m.label_) == (phrase.of_start, phrase.of_end, phrase.of_label)
-        ),
-        None,
-    )
+    owner = links.owner_of(phrase)
+    cluster.owner = id(owner) if owner is not None else None
 
 
 def sentence_numbers(doc: Doc) -> dict[int, int]:
@@ -413,14 +426,11 @@ def clear_winner(scored: list[tuple[float, Cluster]]) -> Cluster | None:
 
 
 def resolve_nominal(
-    phrase: PostPhrase, mentions: list[Span], clusters: list[Cluster], sentence_of: dict[int, int]
+    phrase: PostPhrase, links: Links, sentence_of: dict[int, int]
 ) -> Cluster | None:
     """The person a bare post phrase refers to, or None."""
-    persons = [
-        c for c in clusters if c.label == PERSON and any(m.start < phrase.start for m in c.mentions)
-    ]
-    owner = owner_mention(phrase, mentions)
-    owner_cluster = cluster_of(owner, clusters) if owner is not None else None
+    persons = [c for c in links.persons() if any(m.start < phrase.start for m in c.mentions)]
+    owner_cluster = links.owner_of(phrase)
 
     def holds(cluster: Cluster) -> bool:
         return cluster.holds_before(phrase.start) and classes_match(
@@ -465,17 +475,14 @@ def cluster_gender(cluster: Cluster) -> str | None:
     return max(votes, key=votes.get) if votes else None
 
 
-def resolve_pronoun(
-    token: Token, clusters: list[Cluster], sentence_of: dict[int, int]
-) -> Cluster | None:
+def resolve_pronoun(token: Token, links: Links, sentence_of: dict[int, int]) -> Cluster | None:
     """The subject of the nearest sentence before (or of this one) that has a person of the
     pronoun's gender, else the clearly most salient such person nearby; else None."""
     gender, here = pronoun_gender(token), sentence_of[token.i]
     nearby = [
         c
-        for c in clusters
-        if c.label == PERSON
-        and cluster_gender(c) == gender
+        for c in links.persons()
+        if c.gender == gender
         and any(
             m.start < token.i and here - sentence_of[m.start] <= PRONOUN_WINDOW for m in c.mentions
         )

@@ -14,7 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Span, Token
 
 from .lemmas import UD_CASE_TO_OC, UD_TO_OC, restore_case
-from .resources import morph_analyzer
+from .resources import word_parses
 
 PERSON_TAGS = {"Name", "Surn", "Patr"}
 UD_GENDER_TO_OC = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
@@ -32,7 +32,7 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
     """`text` put in the nominative, keeping its number and gender; the text itself if unsure."""
     if case not in UD_CASE_TO_OC or case == "Nom" or not text[:1].isalpha():
         return text
-    parses = morph_analyzer().parse(text)
+    parses = word_parses(text)
     wanted_case = UD_CASE_TO_OC[case]
     candidates = [parse for parse in parses if parse.tag.case in wanted_case]
     if person:

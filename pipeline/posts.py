@@ -9,6 +9,7 @@ and what they say: the post, its class, and the state or organisation it is a po
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +17,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from .entities import ORG, PERSON, PLACE, STATE
-from .gazetteer import fold
+from .gazetteer import fold, lemmas_match
 from .resources import read_tsv
 
 ANY_CLASS = "any"
@@ -37,9 +38,15 @@ class PostPhrase:
 
 
 @cache
-def post_lexicon() -> dict[tuple[str, ...], str]:
-    """Post lemma sequence → class."""
-    return {tuple(row["lemma"].split()): row["class"] for row in read_tsv("posts.tsv")}
+def post_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First lemma → (post lemma sequence, class), longest first."""
+    lexicon: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for row in read_tsv("posts.tsv"):
+        lemmas = tuple(row["lemma"].split())
+        lexicon[lemmas[0]].append((lemmas, row["class"]))
+    for entries in lexicon.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return dict(lexicon)
 
 
 @cache
@@ -53,19 +60,10 @@ def classes_match(a: str, b: str) -> bool:
 
 def match_post(doc: Doc, index: int) -> tuple[int, str, str] | None:
     """(end, post lemma, class) of the longest post starting at token `index`."""
-    found = None
-    for lemmas, post_class in post_lexicon().items():
-        end = index + len(lemmas)
-        if (
-            end <= len(doc)
-            and all(
-                fold(doc[i].lemma_) == lemma
-                for i, lemma in zip(range(index, end), lemmas, strict=True)
-            )
-            and (found is None or end > found[0])
-        ):
-            found = (end, " ".join(lemmas), post_class)
-    return found
+    for lemmas, post_class in post_lexicon().get(fold(doc[index].lemma_), []):
+        if lemmas_match(doc, index, lemmas):
+            return index + len(lemmas), " ".join(lemmas), post_class
+    return None
 
 
 def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -54,10 +54,17 @@ def read_json(name: str) -> Any:
 
 @cache
 def morph_analyzer():
-    """pymorphy3 analyzer, one per process (never pymorphy2: it breaks on Python 3.11+)."""
+    """pymorphy3 analyzer, one per process (never pymorphy2: it breaks on Python 3.11+). With
+    the `fast` extra it reads its dictionaries through the DAWG2 C extension, 4× faster."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+@lru_cache(maxsize=300_000)
+def word_parses(word: str) -> tuple:
+    """pymorphy3's parses of a word, cached once for every stage that looks words up."""
+    return tuple(morph_analyzer().parse(word))
 
 
 @cache
