@@ -145,6 +145,14 @@ def test_align_ties_go_to_the_shorter_system_span_and_is_one_to_one():
     # nested gold mentions compete for one system span: the larger overlap takes it
     assert align([(0, 12), (4, 12)], [(4, 12)]) == {1: 0}
     assert align([(0, 12), (4, 12)], [(0, 3)]) == {0: 0}
+    # equal overlap and system length: the shorter gold span ("японском МИДе", not "отдел
+    # России в японском МИДе") takes the system span
+    assert align([(0, 30), (17, 30)], [(26, 30)]) == {1: 0}
+
+
+def test_align_respects_compatibility_for_overlaps_only():
+    never = lambda i, j: False  # noqa: E731
+    assert align([(0, 10), (20, 30)], [(0, 10), (20, 25)], never) == {0: 0}
 
 
 def test_read_coref(tmp_path):
@@ -166,8 +174,9 @@ def synthetic():
     doc = nlp(text)
 
     def gold_mention(object_id, object_type, label, start, end):
+        span_type = "surname" if label == "PER" else "loc_name"
         return GoldMention(
-            object_id, object_type, label, (GoldSpan("s" + object_id, "x", start, end),)
+            object_id, object_type, label, (GoldSpan("s" + object_id, span_type, start, end),)
         )
 
     gold = GoldDoc(
@@ -177,17 +186,22 @@ def synthetic():
             gold_mention("1", "Person", "PER", 0, 11),
             gold_mention("2", "Person", "PER", 14, 20),
             gold_mention("3", "LocOrg", "LOC", 22, 28),
-            gold_mention("4", "Location", "LOC", 22, 28),  # a duplicate extent: no partner left
+            gold_mention("4", "Location", "LOC", 22, 28),  # same extent, other entity: unaligned
+            gold_mention("5", "LocOrg", "LOC", 22, 28),  # same extent and entity as "3": dropped
         ),
         frozenset(),
     )
     spans = []
-    for (start, end), entity_id in [((0, 11), 0), ((14, 21), 1), ((22, 28), 0)]:
-        span = doc.char_span(start, end, label="PERSON", alignment_mode="expand")
+    for (start, end), label, entity_id in [
+        ((0, 11), "PERSON", 0),
+        ((14, 21), "PERSON", 1),
+        ((22, 28), "PLACE", 0),
+    ]:
+        span = doc.char_span(start, end, label=label, alignment_mode="expand")
         span._.entity_id = entity_id
         spans.append(span)
     doc.spans["mentions"] = spans
-    return gold, {"1": "10", "2": "10", "3": "11"}, doc
+    return gold, {"1": "10", "2": "10", "3": "11", "5": "11"}, doc
 
 
 def test_align_document_and_scores():
@@ -218,3 +232,37 @@ def test_factru_devset_coref_floor(nlp):
     assert scores["b3"].recall > 0.93
     assert scores["muc"].f1 > 0.85
     assert set(scores) == {"b3", "muc", "pairwise", "ceaf_e"}
+
+
+def test_overlap_needs_same_type_no_adjective_and_the_name():
+    text = "в американском отделении Bank и глава МИДа Японии"
+    doc = spacy.blank("ru")(text)
+    gold = GoldDoc(
+        "book_2",
+        text,
+        (
+            GoldMention(  # Org "американском отделении Bank", named by "Bank"
+                "1",
+                "Org",
+                "ORG",
+                (GoldSpan("a", "geo_adj", 2, 14), GoldSpan("b", "org_name", 25, 29)),
+            ),
+            GoldMention("2", "Org", "ORG", (GoldSpan("c", "org_name", 38, 49),)),  # МИДа Японии
+        ),
+        frozenset(),
+    )
+    spans = []
+    for (start, end), label, kind in [
+        ((2, 14), "STATE", "adjective"),  # "американском": inside, but an adjective
+        ((32, 49), "PERSON", "title"),  # "глава МИДа Японии": around, but a PERSON
+        ((43, 49), "STATE", "name"),  # "Японии": inside the name, but a STATE
+    ]:
+        span = doc.char_span(start, end, label=label)
+        span._.kind, span._.entity_id = kind, len(spans)
+        spans.append(span)
+    doc.spans["mentions"] = spans
+    assert [m.match for m in align_document(gold, {}, doc)] == ["none", "none"]
+    org = doc.char_span(38, 42, label="ORG")  # "МИДа": inside the name, same type
+    org._.kind, org._.entity_id = "name", 9
+    doc.spans["mentions"] = [*spans, org]
+    assert [m.system_text for m in align_document(gold, {}, doc)] == [None, "МИДа"]

@@ -15,18 +15,20 @@ a cluster of its own.
 Alignment (one-to-one, per document): first every gold mention whose extent equals a system
 mention's takes it, whatever the types; then, among the remaining pairs where one span lies
 inside the other, the pair with the largest character overlap is taken first (ties: the shorter
-system span, then text order), greedily, each mention used at most once. An overlap pair must
-also be compatible: the same coarse type (Person~PERSON, Org~ORG, Location/LocOrg~STATE/PLACE),
-the system mention not an adjective, and overlapping one of the gold mention's naming spans.
-Without that, a nested mention of another entity stands in for the gold one and counts as a
-wrong merge: the STATE "американском" for the Org "американском отделении Bank of East Asia",
-the title "глава японского МИДа" (a PERSON) for the Org "японского МИДа", the PLACE "Ливерпуле"
-for the gold object "городах ... Бристоле" whose spans are discontinuous (its extent runs from
-"крупных британских городах" to "Бристоле"). A gold mention left unaligned becomes a
-singleton of the system clustering, so a missed mention costs recall (and a lot of it when its
-gold entity is big); a system mention left unaligned is ignored. The metrics are therefore
-computed on the gold mentions only: mention detection is scored on its own (factru.py), and
-this score isolates the linking decisions.
+system span, then the shorter gold span, then text order), greedily, each mention used at most
+once. An overlap pair must also be compatible: the same coarse type (Person~PERSON, Org~ORG,
+Location/LocOrg~STATE/PLACE), the system mention not an adjective, and overlapping one of the
+gold mention's naming spans. Without that, a nested mention of another entity stands in for
+the gold one and counts as a wrong merge: the STATE "американском" for the Org "американском
+отделении Bank of East Asia", the title "глава японского МИДа" (a PERSON) for the Org
+"японского МИДа", the PLACE "Ливерпуле" for the gold object "городах ... Бристоле" whose spans
+are discontinuous (its extent runs from "крупных британских городах" to "Бристоле").
+
+A gold mention left unaligned becomes a singleton of the system clustering, so a missed mention
+costs recall (and a lot of it when its gold entity is big); a system mention left unaligned is
+ignored. The metrics are therefore computed on the gold mentions only, the usual choice when
+mention detection is scored on its own (factru.py): this score isolates the linking decisions
+and never charges a system mention the gold lacks (pronouns, titles, unannotated names).
 
 Metrics, micro-averaged over the whole split (numerators and denominators summed over
 documents), all on the gold mentions with the system clustering restricted to them:
@@ -116,7 +118,8 @@ def _cluster_of(clusters: Clusters) -> dict[Hashable, int]:
 def _same_mentions(gold: Clusters, system: Clusters) -> tuple[list[set], list[set]]:
     gold_sets = [set(c) for c in gold if c]
     system_sets = [set(c) for c in system if c]
-    _cluster_of(gold_sets), _cluster_of(system_sets)  # no mention twice
+    _cluster_of(gold_sets)  # raises when a mention is in two clusters
+    _cluster_of(system_sets)
     if set().union(*gold_sets) != set().union(*system_sets):
         raise ValueError("gold and system clusterings must cover the same mentions")
     return gold_sets, system_sets
@@ -279,7 +282,8 @@ def align(
 ) -> dict[int, int]:
     """Gold index → system index, one-to-one. Exact (start, end) matches first; then pairs where
     one span contains the other and `compatible(gold index, system index)` holds (always, when
-    None), largest character overlap first, ties to the shorter system span, then text order."""
+    None), largest character overlap first, ties to the shorter system span, then the shorter
+    gold span, then text order."""
     aligned: dict[int, int] = {}
     used: set[int] = set()
     exact: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -301,8 +305,8 @@ def align(
             around = s_start <= g_start and g_end <= s_end
             overlap = min(g_end, s_end) - max(g_start, s_start)
             if (inside or around) and overlap > 0 and (compatible is None or compatible(i, j)):
-                candidates.append((-overlap, s_end - s_start, i, j))
-    for _, _, i, j in sorted(candidates):
+                candidates.append((-overlap, s_end - s_start, g_end - g_start, i, j))
+    for *_, i, j in sorted(candidates):
         if i not in aligned and j not in used:
             aligned[i] = j
             used.add(j)
@@ -330,14 +334,23 @@ class AlignedMention:
 
 
 def align_document(gold: GoldDoc, coref: Mapping[str, str], doc: Doc) -> list[AlignedMention]:
-    """The gold mentions of one document aligned to the mentions of our Doc."""
-    extents = [
-        balance_quotes(gold.text, *(m.extent("full") or (m.start, m.end))) for m in gold.mentions
-    ]
+    """The gold mentions of one document aligned to the mentions of our Doc. A gold object with
+    the same extent and entity as an earlier one (the corpus sometimes marks a span twice, as
+    Location and Org) is left out: it is the same mention."""
+    mentions, extents, seen = [], [], set()
+    for mention in gold.mentions:
+        extent = balance_quotes(
+            gold.text, *(mention.extent("full") or (mention.start, mention.end))
+        )
+        key = (*extent, coref.get(mention.object_id, f"obj{mention.object_id}"))
+        if key not in seen:
+            seen.add(key)
+            mentions.append(mention)
+            extents.append(extent)
     system = list(doc.spans.get(MENTIONS_KEY, []))
 
     def compatible(i: int, j: int) -> bool:
-        mention, span = gold.mentions[i], system[j]
+        mention, span = mentions[i], system[j]
         return (
             LABEL_MAP.get(span.label_) == mention.label
             and span._.kind != "adjective"
@@ -346,7 +359,7 @@ def align_document(gold: GoldDoc, coref: Mapping[str, str], doc: Doc) -> list[Al
 
     alignment = align(extents, [(s.start_char, s.end_char) for s in system], compatible)
     aligned = []
-    for i, (mention, (start, end)) in enumerate(zip(gold.mentions, extents, strict=True)):
+    for i, (mention, (start, end)) in enumerate(zip(mentions, extents, strict=True)):
         gold_entity = coref.get(mention.object_id, f"obj{mention.object_id}")
         common = dict(
             doc_id=gold.doc_id,
@@ -423,10 +436,9 @@ def summary(documents: Sequence[Sequence[AlignedMention]]) -> dict[str, int]:
         "aligned_overlap": matches["overlap"],
         "unaligned": matches["none"],
     }
-    for side in ("gold", "system"):
-        counts[f"{side}_entities"] = sum(
-            len(clusterings(mentions)[side == "system"]) for mentions in documents
-        )
+    pairs = [clusterings(mentions) for mentions in documents]
+    counts["gold_entities"] = sum(len(gold) for gold, _ in pairs)
+    counts["system_entities"] = sum(len(system) for _, system in pairs)  # on gold mentions
     return counts
 
 
