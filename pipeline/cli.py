@@ -389,3 +389,27 @@ def evaluate_ner(
     if json_file:
         report = {"dataset": dataset.value, "data": str(data), "limit": limit}
         write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
+
+
+@evaluate_app.command("coref")
+def evaluate_coref(
+    data: Annotated[
+        Path,
+        typer.Option("--data", exists=True, file_okay=False, help="A factRuEval-2016 split."),
+    ],
+    limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N docs.")] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
+) -> None:
+    """Entity linking against factRuEval-2016's coreference layer: B³, MUC, pairwise, CEAF-e
+    over the gold mentions."""
+    from .evaluate import coref
+
+    try:
+        scores = coref.evaluate(load_nlp(), data, limit)
+    except (OSError, ValueError) as error:
+        _fatal(f"cannot evaluate on {data}: {error}")
+    table = coref.scores_frame(scores)
+    typer.echo(table.to_string(index=False))
+    if json_file:
+        report = {"dataset": "factru-coref", "data": str(data), "limit": limit}
+        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})

@@ -33,7 +33,7 @@ from .slovnet import NER_SPANS_KEY
 MENTIONS_KEY = "mentions"
 PERSON, STATE, PLACE, ORG = "PERSON", "STATE", "PLACE", "ORG"
 SLOVNET_TYPES = {"PER": PERSON, "LOC": PLACE, "ORG": ORG}
-EDGE_PUNCT = set(".,;:!?()[]{}—–-…")
+EDGE_PUNCT = set(".,;:!?()[]{}—–-…•·●■▪*")
 QUOTES = set("«»„“”\"'‘’")
 
 for _name in ("norm", "code", "kind"):

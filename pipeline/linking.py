@@ -146,6 +146,8 @@ def parse_name(name: str) -> NameParts:
 
 def compatible(mention: NameParts, entity: NameParts) -> bool:
     """Could this name be another form of that person's name?"""
+    if entity.alone:  # a person so far named by one word only
+        return bool(mention.alone) and same_part(mention.alone, entity.alone)
     if mention.alone:
         return any(
             part and same_part(mention.alone, part) and not is_initial(part)
@@ -257,6 +259,7 @@ def link_names(mentions: list[Span]) -> list[Cluster]:
             by_key[key] = Cluster(mention.label_)
             clusters.append(by_key[key])
         by_key[key].mentions.append(mention)
+        by_key.setdefault(group_key(mention), by_key[key])  # a later bare "ИГ" finds its gloss
     clusters += link_persons(persons, mentions)
     return clusters
 
@@ -282,10 +285,15 @@ def enclosing_organization(mention: Span, mentions: list[Span]) -> Span | None:
 
 
 def gloss_target(mention: Span, mentions: list[Span]) -> Span | None:
-    """ "Исламское государство (ИГ)", "Джей Зи (Jay Z)": a name in parentheses right after a
-    mention of the same type (and its closing quote mark) glosses it."""
+    """ "Исламское государство (ИГ)", "Джей Зи (Jay Z)": a lone name in parentheses right after
+    a mention of the same type (and its closing quote mark) glosses it; a person's gloss is a
+    transliteration in Latin script (not "Бернс (Рой, Грин)")."""
     doc = mention.doc
     if mention.start < 2 or doc[mention.start - 1].text != "(":
+        return None
+    if mention.end >= len(doc) or doc[mention.end].text != ")":
+        return None
+    if mention.label_ == PERSON and not is_latin(mention.text):
         return None
     end = mention.start - 1
     while end > 0 and doc[end - 1].text in QUOTES:
@@ -293,6 +301,12 @@ def gloss_target(mention: Span, mentions: list[Span]) -> Span | None:
     return next(
         (m for m in mentions if m.end == end and m.label_ == mention.label_ and m._.kind == "name"),
         None,
+    )
+
+
+def is_latin(text: str) -> bool:
+    return any("a" <= char.lower() <= "z" for char in text) and not any(
+        "а" <= char.lower() <= "я" for char in text
     )
 
 
@@ -312,13 +326,13 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
             glossed_cluster.mentions.append(mention)
             continue
         fitting = [c for c in clusters if compatible(parts[id(mention)], c.parts)]
+        fitting = [c for c in fitting if c.parts.alone] or fitting  # "Иванов" again: that one
         if len(fitting) == 1:
             fitting[0].mentions.append(mention)
             if not parts[id(mention)].alone:
                 fitting[0].parts = fitting[0].parts.merged(parts[id(mention)])
         else:
-            own = parts[id(mention)]
-            clusters.append(Cluster(PERSON, [mention], own if not own.alone else NameParts()))
+            clusters.append(Cluster(PERSON, [mention], parts[id(mention)]))
     return clusters
 
 

@@ -244,3 +244,26 @@ def test_evaluate_ner_needs_a_recognisable_folder(tmp_path: Path):
     result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert "cannot tell the dataset" in result.output
+
+
+def test_evaluate_coref_prints_b_cubed(tmp_path):
+    from conftest import dataset
+
+    devset = dataset("factrueval2016") / "devset"
+    result = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "coref",
+            "--data",
+            str(devset),
+            "--limit",
+            "2",
+            "--json",
+            str(tmp_path / "coref.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "b3" in result.output
+    saved = json.loads((tmp_path / "coref.json").read_text(encoding="utf-8"))
+    assert {row["metric"] for row in saved["scores"]} >= {"b3", "muc"}
