@@ -43,12 +43,14 @@ DEFAULT_SOURCES = [
     SHARED_DATASETS / "factrueval2016" / "testset",
 ]
 WARMUP_DOCS = 3
-LAST_CORE_STAGE = "ner"  # ours-1-5 disables every component after this one
+# ours-1-5 and ours-1-6 disable every component after this one
+LAST_STAGE = {"ours-full": None, "ours-1-6": "entities", "ours-1-5": "ner"}
 PROFILED = ["natasha", "ours-full"]  # --profile: stage times and cProfile of these
 
 SYSTEMS = {
     "natasha": "natasha Doc API per doc: segment, morph, syntax, ner (no lemmas)",
     "ours-full": "our nlp.pipe(): all components",
+    "ours-1-6": "our nlp.pipe(): stages 1-6 (entity linking disabled)",
     "ours-1-5": "our nlp.pipe(): stages 1-5 (rule stages disabled)",
 }
 
@@ -187,18 +189,18 @@ def tick(times: dict[str, float], stage: str, clock: float) -> float:
     return now
 
 
-def load_ours(core_only: bool):
+def load_ours(last_stage: str | None):
     from spacy.attrs import IS_SPACE
 
     import pipeline
 
     nlp = pipeline.load()
     disabled = []
-    if core_only:
+    if last_stage:
         names = list(nlp.pipe_names)
-        if LAST_CORE_STAGE not in names:
-            raise SystemExit(f"component {LAST_CORE_STAGE!r} not in the pipeline {names}")
-        disabled = names[names.index(LAST_CORE_STAGE) + 1 :]
+        if last_stage not in names:
+            raise SystemExit(f"component {last_stage!r} not in the pipeline {names}")
+        disabled = names[names.index(last_stage) + 1 :]
         for name in disabled:
             nlp.disable_pipe(name)
     # The slovnet weights and pymorphy3 load lazily; load them now so that "load" covers them.
@@ -260,7 +262,7 @@ def child(
     if system == "natasha":
         run, stage_times, meta = load_natasha()
     else:
-        run, stage_times, meta = load_ours(core_only=system == "ours-1-5")
+        run, stage_times, meta = load_ours(LAST_STAGE[system])
     # Libraries loaded by the imports above are capped as well.
     limiter = threadpool_limits(limits=1)
     load_s = time.perf_counter() - start
@@ -448,7 +450,7 @@ def ratios(results: list[dict]) -> dict:
     out = {}
     if base is None:
         return out
-    for name in ("ours-full", "ours-1-5"):
+    for name in ("ours-full", "ours-1-6", "ours-1-5"):
         if name in by_system:
             out[f"{name}/natasha"] = {
                 "docs_per_s_best": by_system[name]["docs_per_s_best"] / base["docs_per_s_best"],
@@ -503,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed passes per system (3)")
     parser.add_argument(
         "--systems",
-        default="natasha,ours-full,ours-1-5",
+        default="natasha,ours-full,ours-1-6,ours-1-5",
         help="comma-separated subset of: " + ", ".join(SYSTEMS),
     )
     parser.add_argument("--json", type=Path, help="save the figures to this JSON file")
