@@ -33,6 +33,7 @@ from .posts import (
     title_of,
 )
 from .resources import word_parses
+from .tokenizer import sentence_ids
 
 if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
@@ -351,7 +352,7 @@ def link_references(
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]
     events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
-    sentence_of = sentence_numbers(doc)
+    sentence_of = sentence_ids(doc)
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
             cluster = resolve_nominal(item, links, sentence_of)
@@ -373,10 +374,6 @@ def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
     cluster.post, cluster.post_class, cluster.post_at = phrase.post, phrase.post_class, phrase.start
     owner = links.owner_of(phrase)
     cluster.owner = id(owner) if owner is not None else None
-
-
-def sentence_numbers(doc: Doc) -> dict[int, int]:
-    return {token.i: number for number, sent in enumerate(doc.sents) for token in sent}
 
 
 def is_subject(mention: Span) -> bool:

@@ -13,6 +13,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from .entities import MENTIONS_KEY
+from .tokenizer import sentence_ids
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error"],
@@ -121,17 +122,6 @@ def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     columns = COLUMNS[table]
     data = pd.DataFrame.from_records(rows, columns=columns)
     return data.astype({column: DTYPES[column] for column in columns})
-
-
-def sentence_ids(doc: Doc) -> dict[int, int]:
-    """Token index → sentence number, counting only sentences with words."""
-    ids, number = {}, -1
-    for sent in doc.sents:
-        if any(not token.is_space for token in sent) or number < 0:
-            number += 1
-        for token in sent:
-            ids[token.i] = max(number, 0)
-    return ids
 
 
 def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:

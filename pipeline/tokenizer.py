@@ -37,6 +37,18 @@ def token_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
         yield start + token.start, start + token.stop
 
 
+def sentence_ids(doc: Doc) -> dict[int, int]:
+    """Token index → sentence number, counting only sentences with words (the numbering of
+    every table's sentence_id)."""
+    ids, number = {}, -1
+    for sent in doc.sents:
+        if any(not token.is_space for token in sent) or number < 0:
+            number += 1
+        for token in sent:
+            ids[token.i] = max(number, 0)
+    return ids
+
+
 class RazdelTokenizer:
     """Callable tokenizer for `nlp.tokenizer`: text → Doc with words, spaces and sentence starts."""
 

@@ -1,0 +1,538 @@
+"""Stage 8: direct and indirect speech, each linked to its speaker.
+
+Most quotes in news are indirect, so punctuation rules alone find few of them. This stage
+reads the quote marks and the dependency parse together:
+
+- direct speech: a quoted span attributed after it ("«…», — сказал он"), before it with a colon
+  ("Лавров заявил: «…»"), split by its attribution ("«…, — сказал он. — …»"), a cue line ending
+  in a colon with the quote on the next line (Wikinews), interview lines ("Иван Петров: …");
+- indirect speech: a cue with a что-clause ("заявил, что …"), an object ("констатировал успешное
+  развитие …"), a на-phrase ("обратил внимание на …"), a parenthetical source ("по словам X, …",
+  "как заявил X, …", "…, передает ТАСС"), and a pointer back ("Об этом сообщил министр": the
+  content is the sentence before).
+
+The speaker is the subject of the cue (the genitive after "по словам"), resolved through entity
+linking: "сказал Президент" names the person the title was linked to. Unnamed sources keep their
+words in `speaker_text` with no entity. Quoted phrases with no cue ("так называемая «оттепель»",
+"роман «Война и мир»") are not quotes. Content offsets never include quote marks or the cue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from .entities import MENTIONS_KEY, MentionIndex
+from .gazetteer import fold, lemmas_match
+from .resources import read_tsv
+from .tokenizer import sentence_ids
+
+if not Doc.has_extension("quotes"):
+    Doc.set_extension("quotes", default=[])
+
+OPENING = {"«": "»", "„": "“", "“": "”", "‘": "’"}
+DASHES = {"—", "–", "-", "−"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis", "advcl", "acl"}
+POINTER_WORDS = {"это", "этот"}
+SPEAKER_WORDS = 6  # at most this many words of an unnamed speaker ("источник в правительстве")
+ATTRIBUTION_REACH = 4  # tokens after a dash in which the cue verb must appear
+STRAIGHT = '"'
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quote as stored on `doc._.quotes` (see the quotes table)."""
+
+    quote_id: int
+    kind: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    speaker_id: int | None
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    sentence_id: int
+
+
+@dataclass(frozen=True)
+class Found:
+    """A quote before numbering: content and cue as char ranges, speaker as a token."""
+
+    kind: str
+    start: int
+    end: int
+    cue: str | None
+    cue_span: tuple[int, int] | None
+    speaker: Token | None
+    speaker_span: tuple[int, int] | None = None  # an explicit speaker (interview lines)
+
+
+@cache
+def cue_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First lemma → (cue lemmas, frame), longest first."""
+    lexicon: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for row in read_tsv("speech_cues.tsv"):
+        lemmas = tuple(row["cue"].split())
+        lexicon.setdefault(lemmas[0], []).append((lemmas, row["frame"]))
+    for entries in lexicon.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return lexicon
+
+
+def cue_at(token: Token) -> tuple[tuple[str, ...], str] | None:
+    """The cue (lemmas, frame) that starts at this token, if any."""
+    for lemmas, frame in cue_lexicon().get(fold(token.lemma_), []):
+        if lemmas_match(token.doc, token.i, lemmas):
+            return lemmas, frame
+    return None
+
+
+def is_cue_verb(token: Token) -> bool:
+    found = cue_at(token)
+    return found is not None and found[1] != "according" and token.pos_ in {"VERB", "ADJ", "AUX"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote marks
+# ---------------------------------------------------------------------------------------------
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(open, close) char positions of outermost quote-mark pairs, line by line; unpaired marks
+    are ignored."""
+    pairs = []
+    for line in re.finditer(r"[^\n]+", text):
+        pairs += [(line.start() + a, line.start() + b) for a, b in line_pairs(line.group())]
+    return pairs
+
+
+def line_pairs(line: str) -> list[tuple[int, int]]:
+    stack: list[tuple[str, int]] = []
+    pairs = []
+    for index, char in enumerate(line):
+        closes = stack and (
+            char == OPENING.get(stack[-1][0])
+            or (char == "“" and stack[-1][0] == "“")
+            or (char == STRAIGHT == stack[-1][0])
+        )
+        if closes and not (char == STRAIGHT and opens_straight(line, index)):
+            _, start = stack.pop()
+            if not stack:
+                pairs.append((start, index))
+        elif char in OPENING or (char == STRAIGHT and opens_straight(line, index)):
+            stack.append((char, index))
+        elif char == STRAIGHT and stack and stack[-1][0] == STRAIGHT:
+            _, start = stack.pop()
+            if not stack:
+                pairs.append((start, index))
+    return pairs
+
+
+def opens_straight(line: str, index: int) -> bool:
+    """A straight quote opens after a space, a bracket or a dash and before a word."""
+    before = line[index - 1] if index else " "
+    after = line[index + 1] if index + 1 < len(line) else " "
+    return (before.isspace() or before in "([{—–-:") and not after.isspace()
+
+
+# ---------------------------------------------------------------------------------------------
+# The stage
+# ---------------------------------------------------------------------------------------------
+
+
+class QuoteFinder:
+    """Fills `doc._.quotes`; reads tokens, the parse and linked mentions, never re-parses."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = MentionIndex(doc.spans.get(MENTIONS_KEY, []))
+        used: set[int] = set()  # cue tokens already attributed
+        found = list(direct_quotes(doc, used))
+        inside = [(q.start, q.end) for q in found]
+        found += [q for q in indirect_quotes(doc, used) if not overlaps_any(q, inside)]
+        found.sort(key=lambda q: q.start)
+        sentence_of = sentence_ids(doc)
+        doc._.quotes = [
+            asdict(record(number, quote, doc, mentions, sentence_of))
+            for number, quote in enumerate(found)
+        ]
+        return doc
+
+
+def overlaps_any(quote: Found, ranges: list[tuple[int, int]]) -> bool:
+    return any(quote.start < end and start < quote.end for start, end in ranges)
+
+
+def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
+    for open_at, close_at in quoted_spans(doc.text):
+        yield from attributed(doc, open_at, close_at, used)
+    yield from colon_lines(doc, used)
+    yield from interview_lines(doc)
+
+
+def attributed(doc: Doc, open_at: int, close_at: int, used: set[int]) -> Iterator[Found]:
+    """A quoted span with a cue after it, before it with a colon, or inside it."""
+    start, end = strip_range(doc.text, open_at + 1, close_at)
+    if end <= start:
+        return
+    inner = split_by_attribution(doc, start, end)
+    if inner is not None:
+        (first, second), cue = inner
+        used.add(cue.i)
+        yield Found("direct", *first, cue_lemma(cue), cue_range(cue), subject_of(cue))
+        yield Found("direct", *second, cue_lemma(cue), cue_range(cue), subject_of(cue))
+        return
+    cue = cue_after(doc, close_at) or cue_before_colon(doc, open_at)
+    if cue is not None and cue.i not in used:
+        used.add(cue.i)
+        yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
+
+
+def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:"):
+        end -= 1
+    return start, end
+
+
+def token_after(doc: Doc, char: int) -> Token | None:
+    for token in doc:
+        if token.idx >= char and not token.is_space:
+            return token
+    return None
+
+
+def cue_after(doc: Doc, close_at: int) -> Token | None:
+    """ "«…», — сказал он": a dash after the closing mark, then a cue verb within a few words."""
+    match = re.match(r"[\s,.!?…]*[—–−-]\s*", doc.text[close_at + 1 :])
+    if not match or "\n" in match.group():
+        return None
+    first = token_after(doc, close_at + 1 + match.end())
+    if first is None:
+        return None
+    window = doc[first.i : min(first.i + ATTRIBUTION_REACH, len(doc))]
+    return next((t for t in window if is_cue_verb(t) and t.sent == first.sent), None)
+
+
+def cue_before_colon(doc: Doc, open_at: int) -> Token | None:
+    """ "Лавров заявил: «…»": a colon before the opening mark, a cue verb before the colon."""
+    before = doc.text[:open_at].rstrip(" \t")
+    if not before.endswith(":"):
+        return None
+    colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+    if colon is None:
+        return None
+    sentence = colon[0].sent
+    candidates = [t for t in sentence if t.i < colon.start and is_cue_verb(t)]
+    return candidates[-1] if candidates else None
+
+
+def split_by_attribution(doc: Doc, start: int, end: int):
+    """ "«Мы готовы, — сказал он. — Но не сейчас»": content before and after the attribution."""
+    text = doc.text[start:end]
+    for match in re.finditer(r"[,.!?…]?\s+[—–]\s+", text):
+        cue_token = token_after(doc, start + match.end())
+        if cue_token is None or cue_token.idx >= end:
+            continue
+        window = doc[cue_token.i : min(cue_token.i + ATTRIBUTION_REACH, len(doc))]
+        cue = next((t for t in window if is_cue_verb(t)), None)
+        if cue is None:
+            continue
+        rest = re.search(r"[.,:]\s+[—–]\s+", doc.text[cue.idx : end])
+        if rest is None:
+            continue
+        first = strip_range(
+            doc.text, start, start + match.start() + (1 if text[match.start()] in "!?…" else 0)
+        )
+        second = strip_range(doc.text, cue.idx + rest.end(), end)
+        if first[1] > first[0] and second[1] > second[0]:
+            return (first, second), cue
+    return None
+
+
+def colon_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
+    """A line ending in a colon after a cue, and the next line as the quote (Wikinews)."""
+    for line in re.finditer(r"[^\n]*:[ \t]*\n+([^\n]+)", doc.text):
+        colon_at = doc.text.rindex(":", line.start(), line.start(1))
+        quote_start, quote_end = strip_range(doc.text, line.start(1), line.end(1))
+        if (
+            quote_end <= quote_start
+            or doc.text[quote_start] in OPENING
+            or (doc.text[quote_start] == STRAIGHT)
+        ):
+            continue
+        colon = doc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
+        cues = [t for t in colon[0].sent if t.i < colon.start and is_cue_verb(t)] if colon else []
+        if cues and cues[-1].i not in used:
+            cue = cues[-1]
+            used.add(cue.i)
+            yield Found(
+                "direct", quote_start, quote_end, cue_lemma(cue), cue_range(cue), subject_of(cue)
+            )
+
+
+def interview_lines(doc: Doc) -> Iterator[Found]:
+    """ "Иван Петров: Да, всё верно." — a line that starts with a person's name and a colon."""
+    persons = [
+        m for m in doc.spans.get(MENTIONS_KEY, []) if m.label_ == "PERSON" and m._.kind == "name"
+    ]
+    for mention in persons:
+        line_start = doc.text.rfind("\n", 0, mention.start_char) + 1
+        if doc.text[line_start : mention.start_char].strip():
+            continue
+        after = re.match(r"[ \t]*:[ \t]*", doc.text[mention.end_char :])
+        if not after:
+            continue
+        line_end = doc.text.find("\n", mention.end_char)
+        line_end = len(doc.text) if line_end < 0 else line_end
+        start, end = strip_range(doc.text, mention.end_char + after.end(), line_end)
+        if end > start:
+            yield Found(
+                "direct", start, end, None, None, None, (mention.start_char, mention.end_char)
+            )
+
+
+def indirect_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
+    for token in doc:
+        if token.i in used:
+            continue
+        found = cue_at(token)
+        if found is None:
+            continue
+        lemmas, frame = found
+        quote = indirect_quote(doc, token, lemmas, frame)
+        if quote is not None:
+            used.add(token.i)
+            yield quote
+
+
+def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) -> Found | None:
+    """The content, cue and speaker of indirect speech around this cue, or None."""
+    cue_end = doc[cue.i + len(lemmas) - 1]
+    cue_name = fold(doc[cue.i : cue_end.i + 1].text) if frame == "according" else " ".join(lemmas)
+    cue_chars = (cue.idx, cue_end.idx + len(cue_end.text))
+    if frame == "according":
+        source = next((t for t in doc[cue.i + 1 : cue.i + len(lemmas)] if t.pos_ == "NOUN"), cue)
+        speaker = next(
+            (c for c in source.children if c.dep_ in {"nmod", "obl"} and c.i > source.i), None
+        )
+        content = outside(doc, cue, source.subtree)
+        return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
+    if not reports_speech(cue):
+        return None
+    speaker = subject_of(cue)
+    pointer = points_back(cue)
+    if pointer:
+        previous = previous_sentence(cue)
+        if previous is None:
+            return None
+        return Found("indirect", *previous, cue_name, cue_chars, speaker)
+    if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
+        content = outside(doc, cue, cue.subtree)
+        return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
+    clause = complement(cue, frame)
+    if clause is None:
+        return None
+    return Found("indirect", *clause, cue_name, cue_chars, speaker)
+
+
+def reports_speech(cue: Token) -> bool:
+    """A finite or predicative cue of a third party: not a gerund ("отметив"), not the
+    author's "Отметим" or "Напомним", not an imperative."""
+    if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Conv" in cue.morph.get("VerbForm"):
+        return False
+    return "1" not in cue.morph.get("Person") and "Imp" not in cue.morph.get("Mood")
+
+
+def mark_of(token: Token) -> str | None:
+    return next((fold(c.text) for c in token.children if c.dep_ == "mark"), None)
+
+
+def points_back(cue: Token) -> bool:
+    """ "Об этом сообщил министр": the cue's object is "об этом"."""
+    return any(
+        fold(child.lemma_) in POINTER_WORDS
+        and any(fold(g.text) in {"об", "о"} for g in child.children)
+        for child in cue.children
+    )
+
+
+def previous_sentence(cue: Token) -> tuple[int, int] | None:
+    doc = cue.doc
+    start = cue.sent.start
+    while start > 0:
+        sentence = doc[start - 1].sent
+        if any(not t.is_space for t in sentence):
+            return strip_range(doc.text, sentence.start_char, sentence.end_char)
+        start = sentence.start
+    return None
+
+
+def complement(cue: Token, frame: str) -> tuple[int, int] | None:
+    """The что-clause, on-phrase or object a cue introduces, as a char range."""
+    doc = cue.doc
+    if frame == "on":
+        target = next((t for t in doc[cue.i + 1 : cue.sent.end] if fold(t.text) == "на"), None)
+        return tokens_range(target.head.subtree, skip=target) if target is not None else None
+    for child in cue.children:
+        if child.i < cue.i:
+            continue
+        if child.dep_ in CLAUSE_DEPS and mark_of(child) in {"что", "чтобы"}:
+            return tokens_range(child.subtree, skip_marks=True)
+        if child.dep_ == "obl" and fold(child.text) == "том":  # "сообщил о том, что …"
+            clause = next((c for c in child.children if mark_of(c) in {"что", "чтобы"}), None)
+            if clause is not None:
+                return tokens_range(clause.subtree, skip_marks=True)
+    if frame == "object" and "Fin" in cue.morph.get("VerbForm"):
+        obj = next((c for c in cue.children if c.dep_ == "obj" and c.i > cue.i), None)
+        if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
+            return tokens_range(obj.subtree)
+    return None
+
+
+def tokens_range(tokens, skip: Token | None = None, skip_marks: bool = False):
+    """Char range of tokens (in order), without a leading mark word and edge punctuation."""
+    tokens = [t for t in tokens if not t.is_space and (skip is None or t.i != skip.i)]
+    if skip_marks:
+        while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
+            tokens = tokens[1:]
+    while tokens and tokens[-1].is_punct and tokens[-1].text not in '»"”“)':
+        tokens = tokens[:-1]
+    while tokens and tokens[0].is_punct and tokens[0].text not in '«"„“(':
+        tokens = tokens[1:]
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def outside(doc: Doc, cue: Token, parenthetical) -> tuple[int, int] | None:
+    """The longest run of the sentence outside a parenthetical attribution."""
+    excluded = {t.i for t in parenthetical}
+    runs, run = [], []
+    for token in cue.sent:
+        if token.i in excluded:
+            if run:
+                runs.append(run)
+            run = []
+        else:
+            run.append(token)
+    if run:
+        runs.append(run)
+    runs = [r for r in runs if any(t.is_alpha for t in r)]
+    if not runs:
+        return None
+    return tokens_range(max(runs, key=lambda r: sum(t.is_alpha for t in r)))
+
+
+def subject_of(cue: Token) -> Token | None:
+    """The speaker token: the cue's subject, or the subject of the verb an adjective cue
+    ("уверен") or a cue phrase hangs on."""
+    for token in (cue, cue.head):
+        subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def cue_lemma(cue: Token) -> str:
+    found = cue_at(cue)
+    return " ".join(found[0]) if found else fold(cue.lemma_)
+
+
+def cue_range(cue: Token) -> tuple[int, int]:
+    found = cue_at(cue)
+    last = cue.doc[cue.i + len(found[0]) - 1] if found else cue
+    return cue.idx, last.idx + len(last.text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+# ---------------------------------------------------------------------------------------------
+
+
+def record(
+    number: int, quote: Found, doc: Doc, mentions: MentionIndex, sentence_of: dict[int, int]
+) -> Quote:
+    speaker, speaker_id, speaker_text, speaker_span = speaker_fields(doc, quote, mentions)
+    first = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    sentence = sentence_of[first.start] if first is not None and len(first) else 0
+    return Quote(
+        number,
+        quote.kind,
+        quote.start,
+        quote.end,
+        doc.text[quote.start : quote.end],
+        speaker,
+        speaker_id,
+        speaker_text,
+        *(speaker_span or (None, None)),
+        quote.cue,
+        *(quote.cue_span or (None, None)),
+        sentence,
+    )
+
+
+def speaker_fields(doc: Doc, quote: Found, mentions: MentionIndex):
+    """(speaker name, entity id, speaker words, their char range) for a quote."""
+    if quote.speaker_span is not None:
+        span = doc.char_span(*quote.speaker_span, alignment_mode="expand")
+    elif quote.speaker is not None:
+        span = speaker_mention(quote.speaker, mentions) or speaker_phrase(quote.speaker)
+    else:
+        return None, None, None, None
+    if span is None:
+        return None, None, None, None
+    mention = next(
+        (
+            m
+            for m in mentions.covering(span.root.i)
+            if m._.entity_id is not None and m.label_ in {"PERSON", "ORG", "STATE"}
+        ),
+        None,
+    )
+    entity = entity_by_id(doc, mention._.entity_id) if mention is not None else None
+    name = entity["name"] if entity else None
+    entity_id = entity["id"] if entity else None
+    return name, entity_id, span.text, (span.start_char, span.end_char)
+
+
+def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
+    """The longest person/organisation mention (name, title or pronoun) at the subject."""
+    covering = [
+        m
+        for m in mentions.covering(token.i)
+        if m.label_ in {"PERSON", "ORG", "STATE"} and m._.entity_id is not None
+    ]
+    return max(covering, key=len) if covering else None
+
+
+def speaker_phrase(token: Token) -> Span:
+    """An unnamed speaker's words: the subject noun with its modifiers ("источник издания")."""
+    words = [t for t in token.subtree if not t.is_punct][:SPEAKER_WORDS]
+    words = [t for t in words if t.i >= token.i or t.head == token]
+    start = min(t.i for t in words)
+    end = max(t.i for t in words) + 1
+    return token.doc[start:end]
+
+
+def entity_by_id(doc: Doc, entity_id: int) -> dict | None:
+    return next((e for e in doc._.entities if e["id"] == entity_id), None)
+
+
+@Language.factory("ru_news_quotes", default_config={})
+def make_quote_finder(nlp: Language, name: str) -> QuoteFinder:
+    return QuoteFinder(name)
