@@ -43,6 +43,7 @@ POINTER_WORDS = {"это", "этот"}
 SPEAKER_WORDS = 6  # at most this many words of an unnamed speaker ("источник в правительстве")
 ATTRIBUTION_REACH = 4  # tokens after a dash in which the cue verb must appear
 STRAIGHT = '"'
+CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 
 
 @dataclass(frozen=True)
@@ -410,7 +411,7 @@ def tokens_range(tokens, skip: Token | None = None, skip_marks: bool = False):
     if skip_marks:
         while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
             tokens = tokens[1:]
-    while tokens and tokens[-1].is_punct and tokens[-1].text not in '»"”“)':
+    while tokens and tokens[-1].text in CLAUSE_END:
         tokens = tokens[:-1]
     while tokens and tokens[0].is_punct and tokens[0].text not in '«"„“(':
         tokens = tokens[1:]
@@ -511,13 +512,21 @@ def speaker_fields(doc: Doc, quote: Found, mentions: MentionIndex):
 
 
 def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
-    """The longest person/organisation mention (name, title or pronoun) at the subject."""
+    """The longest person/organisation mention (name, title or pronoun) at the subject, with
+    the mentions of the same entity right next to it ("министр финансов" + "Антон Силуанов")."""
     covering = [
         m
         for m in mentions.covering(token.i)
         if m.label_ in {"PERSON", "ORG", "STATE"} and m._.entity_id is not None
     ]
-    return max(covering, key=len) if covering else None
+    if not covering:
+        return None
+    mention = max(covering, key=len)
+    after = [m for m in mentions.starting(mention.end) if m._.entity_id == mention._.entity_id]
+    before = [m for m in mentions.ending(mention.start) if m._.entity_id == mention._.entity_id]
+    start = min([mention.start, *(m.start for m in before)])
+    end = max([mention.end, *(m.end for m in after)])
+    return token.doc[start:end]
 
 
 def speaker_phrase(token: Token) -> Span:
