@@ -181,6 +181,8 @@ def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
     for open_at, close_at in quoted_spans(doc.text):
         yield from attributed(doc, open_at, close_at, used)
     yield from colon_lines(doc, used)
+    yield from colon_clauses(doc, used)
+    yield from dialogue_lines(doc, used)
     yield from interview_lines(doc)
 
 
@@ -284,6 +286,57 @@ def colon_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
             yield Found(
                 "direct", quote_start, quote_end, cue_lemma(cue), cue_range(cue), subject_of(cue)
             )
+
+
+def colon_clauses(doc: Doc, used: set[int]) -> Iterator[Found]:
+    """ "Он сказал: мы готовы." — a cue, a colon and the quote without marks, in one line."""
+    for colon in doc:
+        if colon.text != ":" or colon.i + 1 >= len(doc):
+            continue
+        nxt = doc[colon.i + 1]
+        if nxt.is_space or nxt.text in OPENING or nxt.text == STRAIGHT or nxt.sent != colon.sent:
+            continue
+        cues = [
+            t
+            for t in colon.sent
+            if colon.i - ATTRIBUTION_REACH <= t.i < colon.i and is_cue_verb(t) and t.i not in used
+        ]
+        start, end = strip_range(doc.text, nxt.idx, colon.sent.end_char)
+        end = (
+            end - 1
+            if end > start
+            and doc.text[end - 1] in ".!?…"
+            and doc.text[start:end].count("(") == doc.text[start:end].count(")")
+            else end
+        )
+        if cues and end > start:
+            cue = cues[-1]
+            used.add(cue.i)
+            yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
+
+
+def dialogue_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
+    """ "— Мы готовы, — сказал он. — Но не сейчас." — direct speech opened by a dash."""
+    for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", doc.text):
+        inner = split_by_attribution(doc, line.start(1), line.end(1))
+        if inner is not None:
+            (first, second), cue = inner
+            parts = [first, second]
+        else:
+            match = re.search(r"[,.!?…]?\s+[—–]\s+", line.group(1))
+            cue_token = token_after(doc, line.start(1) + match.end()) if match else None
+            window = doc[cue_token.i : cue_token.i + ATTRIBUTION_REACH] if cue_token else []
+            cue = next((t for t in window if is_cue_verb(t)), None)
+            if cue is None:
+                continue
+            cut = match.start() + (1 if line.group(1)[match.start()] in "!?…" else 0)
+            parts = [strip_range(doc.text, line.start(1), line.start(1) + cut)]
+        if cue.i in used:
+            continue
+        used.add(cue.i)
+        for start, end in parts:
+            if end > start:
+                yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
 
 
 def interview_lines(doc: Doc) -> Iterator[Found]:
@@ -398,10 +451,28 @@ def complement(cue: Token, frame: str) -> tuple[int, int] | None:
             clause = next((c for c in child.children if mark_of(c) in {"что", "чтобы"}), None)
             if clause is not None:
                 return tokens_range(clause.subtree, skip_marks=True)
+    clause = clause_below(cue)
+    if clause is not None:
+        return tokens_range(clause.subtree, skip_marks=True)
     if frame == "object" and "Fin" in cue.morph.get("VerbForm"):
         obj = next((c for c in cue.children if c.dep_ == "obj" and c.i > cue.i), None)
         if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
             return tokens_range(obj.subtree)
+    return None
+
+
+def clause_below(cue: Token) -> Token | None:
+    """A что-clause whose head hangs (within three steps) below the cue, when the parse did
+    not attach it to the cue itself."""
+    for token in cue.doc[cue.i + 1 : cue.sent.end]:
+        if token.dep_ != "mark" or fold(token.text) not in {"что", "чтобы"}:
+            continue
+        head = token.head
+        for ancestor in list(head.ancestors)[:3]:
+            if ancestor.i == cue.i:
+                return head
+            if is_cue_verb(ancestor):
+                break
     return None
 
 
