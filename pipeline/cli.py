@@ -413,3 +413,61 @@ def evaluate_coref(
     if json_file:
         report = {"dataset": "factru-coref", "data": str(data), "limit": limit}
         write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
+
+
+@evaluate_app.command("quotes")
+def evaluate_quotes(
+    data: Annotated[
+        Path,
+        typer.Option("--data", exists=True, file_okay=False, help="The adaq_ru_quotes folder."),
+    ],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Score only the first N sentences.")
+    ] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
+) -> None:
+    """Quotes against ADAQ (Russian): token-level source / cue / content P/R/F1 and
+    sentence-level quote detection, as the dataset's authors scored them."""
+    from .evaluate import adaq
+
+    try:
+        gold = adaq.read_corpus(data)[:limit]
+        scores = adaq.score_documents(gold, load_nlp().pipe(s.text for s in gold))
+    except (OSError, ValueError, KeyError) as error:
+        _fatal(f"cannot evaluate on {data}: {error}")
+    table = scores_frame(scores)
+    counts = adaq.summary(gold)
+    macro = adaq.sentence_macro_f1(scores)
+    typer.echo(table.to_string(index=False))
+    typer.echo(f"sentence-level macro F1 {macro:.3f}")
+    typer.echo(", ".join(f"{key} {value}" for key, value in counts.items()))
+    if json_file:
+        report = {"dataset": "adaq-ru", "data": str(data), "limit": limit, "counts": counts}
+        report["sentence_macro_f1"] = round(macro, 3)
+        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
+
+
+@evaluate_app.command("opinion")
+def evaluate_opinion(
+    data: Annotated[
+        Path,
+        typer.Option("--data", exists=True, file_okay=False, help="The ruopinionne2024 folder."),
+    ],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Score only the first N speech-verb sentences.")
+    ] = None,
+    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
+) -> None:
+    """Quote speakers against RuOpinionNE-2024 opinion holders in sentences with a speech verb
+    (a proxy: holders are not always speakers): precision, coverage, holder recall."""
+    from .evaluate import opinion
+
+    try:
+        scores = opinion.evaluate(load_nlp(), data, limit)
+    except (OSError, ValueError, KeyError) as error:
+        _fatal(f"cannot evaluate on {data}: {error}")
+    table = opinion.scores_frame(scores)
+    typer.echo(table.to_string(index=False))
+    if json_file:
+        report = {"dataset": "ruopinionne2024", "data": str(data), "limit": limit}
+        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
