@@ -454,6 +454,17 @@ def complement(cue: Token, frame: str) -> tuple[int, int] | None:
     clause = clause_below(cue)
     if clause is not None:
         return tokens_range(clause.subtree, skip_marks=True)
+    if frame == "call":
+        infinitive = next(
+            (
+                c
+                for c in cue.children
+                if c.dep_ == "xcomp" and c.i > cue.i and "Inf" in c.morph.get("VerbForm")
+            ),
+            None,
+        )
+        if infinitive is not None:
+            return tokens_range(infinitive.subtree)
     if frame == "object" and "Fin" in cue.morph.get("VerbForm"):
         obj = next((c for c in cue.children if c.dep_ == "obj" and c.i > cue.i), None)
         if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
@@ -476,7 +487,9 @@ def clause_below(cue: Token) -> Token | None:
     return None
 
 
-def tokens_range(tokens, skip: Token | None = None, skip_marks: bool = False):
+def tokens_range(
+    tokens, skip: Token | None = None, skip_marks: bool = False, skip_case: bool = False
+):
     """Char range of tokens (in order), without a leading mark word and edge punctuation."""
     tokens = [t for t in tokens if not t.is_space and (skip is None or t.i != skip.i)]
     if skip_marks:
