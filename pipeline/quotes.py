@@ -40,6 +40,7 @@ DASHES = {"—", "–", "-", "−"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis", "advcl", "acl"}
 POINTER_WORDS = {"это", "этот"}
+POSSESSIVES = {"его", "её", "ее", "их"}
 SPEAKER_WORDS = 6  # at most this many words of an unnamed speaker ("источник в правительстве")
 ATTRIBUTION_REACH = 4  # tokens after a dash in which the cue verb must appear
 STRAIGHT = '"'
@@ -92,10 +93,16 @@ def cue_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 
 def cue_at(token: Token) -> tuple[tuple[str, ...], str] | None:
-    """The cue (lemmas, frame) that starts at this token, if any."""
+    """The cue (lemmas, frame) that starts at this token, if any; "по его словам" is "по
+    словам" with the possessive source inside it."""
+    doc = token.doc
     for lemmas, frame in cue_lexicon().get(fold(token.lemma_), []):
-        if lemmas_match(token.doc, token.i, lemmas):
+        if lemmas_match(doc, token.i, lemmas):
             return lemmas, frame
+        if frame == "according" and token.i + len(lemmas) < len(doc):
+            possessive = doc[token.i + 1]
+            if fold(possessive.text) in POSSESSIVES and lemmas_match(doc, token.i + 2, lemmas[1:]):
+                return (lemmas[0], fold(possessive.text), *lemmas[1:]), frame
     return None
 
 
@@ -377,12 +384,25 @@ def indirect_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
 def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) -> Found | None:
     """The content, cue and speaker of indirect speech around this cue, or None."""
     cue_end = doc[cue.i + len(lemmas) - 1]
-    cue_name = fold(doc[cue.i : cue_end.i + 1].text) if frame == "according" else " ".join(lemmas)
+    cue_name = " ".join(lemmas)
+    if frame == "according":  # the words as written, without "его": "по словам", "со слов"
+        words = doc[cue.i : cue_end.i + 1]
+        cue_name = " ".join(fold(t.text) for t in words if fold(t.text) not in POSSESSIVES)
     cue_chars = (cue.idx, cue_end.idx + len(cue_end.text))
     if frame == "according":
         source = next((t for t in doc[cue.i + 1 : cue.i + len(lemmas)] if t.pos_ == "NOUN"), cue)
         speaker = next(
-            (c for c in source.children if c.dep_ in {"nmod", "obl"} and c.i > source.i), None
+            (c for c in source.children if c.dep_ in {"nmod", "obl"} and c.i > source.i),
+            next(
+                (
+                    c
+                    for c in source.children
+                    if c.i < source.i
+                    and c.pos_ in {"DET", "PRON"}
+                    and fold(c.lemma_) in {"он", "она", "его", "её", "ее", "их", "они"}
+                ),
+                None,
+            ),
         )
         content = outside(doc, cue, source.subtree)
         return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
@@ -581,18 +601,36 @@ def speaker_fields(doc: Doc, quote: Found, mentions: MentionIndex):
         return None, None, None, None
     if span is None:
         return None, None, None, None
-    mention = next(
-        (
-            m
-            for m in mentions.covering(span.root.i)
-            if m._.entity_id is not None and m.label_ in {"PERSON", "ORG", "STATE"}
-        ),
-        None,
-    )
+    mention = speaker_entity_mention(span, quote.speaker, mentions)
     entity = entity_by_id(doc, mention._.entity_id) if mention is not None else None
     name = entity["name"] if entity else None
     entity_id = entity["id"] if entity else None
     return name, entity_id, span.text, (span.start_char, span.end_char)
+
+
+def speaker_entity_mention(
+    span: Span, subject: Token | None, mentions: MentionIndex
+) -> Span | None:
+    """The linked mention that names the speaker: a person at the subject, else a person in the
+    speaker's words ("главный тренер сборной России Валерий Карпин"), else an organisation or
+    state at the subject ("передает ТАСС")."""
+    linked = [m for m in mentions.overlapping(span) if m._.entity_id is not None]
+    anchor = subject.i if subject is not None else span.root.i
+    at_subject = [m for m in linked if m.start <= anchor < m.end]
+    for pool, labels in (
+        (at_subject, {"PERSON"}),
+        (linked, {"PERSON"}),
+        (at_subject, {"ORG", "STATE"}),
+        (linked, {"ORG", "STATE"}),
+    ):
+        found = [m for m in pool if m.label_ in labels and contains_span(span, m)]
+        if found:
+            return max(found, key=len)
+    return None
+
+
+def contains_span(outer: Span, inner: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:

@@ -1,0 +1,539 @@
+"""Quotes (stage 8): (text, expected quotes) tables in Russian news style, and the seed article.
+
+Each expected quote is a dict built by `q(...)`:
+  kind      "direct" | "indirect"
+  starts    the first words of the content (compared after stripping whitespace)
+  text      the whole content, exactly (optional): no quote marks, no cue, no attribution
+  ends      the last words of the content, compared with trailing whitespace and .,;:!?… stripped
+            (optional; use it where the attribution follows the content)
+  contains  a substring the content must include (optional)
+  speaker   canonical nominative name of the speaker's entity, or None for an unnamed source
+  speaker_text   the words naming the speaker at the cue, as they appear (optional)
+  cue       lemma of the cue verb or phrase; None for interview lines (optional)
+
+Every quote found must also have exact offsets (text == doc.text[start:end]), content without
+surrounding whitespace, quote_ids 0..n-1 in text order, and a speaker_id that is the id of the
+entity named by `speaker` (None when speaker is None).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEED_GOLD
+
+ANY = object()  # an expectation that is not checked
+OPENING_MARKS = "«„“\"'‘"
+QUOTE_MARKS = "«»„“”\"'‘’"
+KINDS = {"direct", "indirect"}
+
+
+def q(
+    kind,
+    starts,
+    speaker,
+    *,
+    text=None,
+    ends=None,
+    contains=None,
+    speaker_text=ANY,
+    cue=ANY,
+):
+    return {
+        "kind": kind,
+        "starts": starts,
+        "speaker": speaker,
+        "text": text,
+        "ends": ends,
+        "contains": contains,
+        "speaker_text": speaker_text,
+        "cue": cue,
+    }
+
+
+def quotes(nlp, text):
+    """(doc, quotes): the caller holds the Doc, so spans stay valid while the quotes are read."""
+    doc = nlp(text)
+    return doc, list(doc._.quotes)
+
+
+def core(text):
+    return text.strip().rstrip(".,;:!?… ").rstrip()
+
+
+def describe(found):
+    return [
+        {k: quote.get(k) for k in ("kind", "text", "speaker", "speaker_text", "cue")}
+        for quote in found
+    ]
+
+
+def check_invariants(doc, found):
+    """What holds for every quote of every text."""
+    assert [quote["quote_id"] for quote in found] == list(range(len(found)))
+    assert [quote["start"] for quote in found] == sorted(quote["start"] for quote in found)
+    entity_names = {entity["id"]: entity["name"] for entity in doc._.entities}
+    for quote in found:
+        assert quote["kind"] in KINDS, quote
+        assert 0 <= quote["start"] < quote["end"] <= len(doc.text), quote
+        assert quote["text"] == doc.text[quote["start"] : quote["end"]], quote
+        assert quote["text"] == quote["text"].strip(), quote
+        assert isinstance(quote["sentence_id"], int) and quote["sentence_id"] >= 0, quote
+        if quote["speaker"] is None:
+            assert quote["speaker_id"] is None, quote
+        else:
+            assert entity_names.get(quote["speaker_id"]) == quote["speaker"], quote
+        if quote["speaker_text"] is not None:
+            assert quote["speaker_text"] in doc.text, quote
+
+
+def check_quote(found, expected):
+    text = found["text"]
+    assert found["kind"] == expected["kind"], found
+    assert text.strip().startswith(expected["starts"]), found
+    assert not text.startswith(tuple(OPENING_MARKS)), found
+    if expected["text"] is not None:
+        assert text == expected["text"], found
+    if expected["ends"] is not None:
+        assert core(text).endswith(expected["ends"]), found
+    if expected["contains"] is not None:
+        assert expected["contains"] in text, found
+    assert found["speaker"] == expected["speaker"], found
+    if expected["speaker_text"] is not ANY:
+        assert found["speaker_text"] == expected["speaker_text"], found
+    # every case names its speaker somewhere: a name, a title, a pronoun or "источник издания"
+    assert found["speaker_text"], found
+    if expected["cue"] is not ANY:
+        assert found["cue"] == expected["cue"], found
+
+
+DIR, IND = "direct", "indirect"
+
+CASES = [
+    # ----------------------------------------------------------------------------------------
+    # Direct speech, quote then dash attribution, each kind of quote mark
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "«Мы готовы к диалогу с Вашингтоном», — сказал Сергей Лавров.",
+        [q(DIR, "Мы готовы", "Сергей Лавров", text="Мы готовы к диалогу с Вашингтоном", cue="сказать")],
+        id="direct-guillemets-dash",
+    ),
+    pytest.param(
+        '"Санкции не остановят развитие нашей экономики", – заявил глава Минэкономразвития Максим Решетников.',
+        [q(DIR, "Санкции не остановят", "Максим Решетников", text="Санкции не остановят развитие нашей экономики", cue="заявить")],
+        id="direct-straight-quotes-en-dash",
+    ),
+    pytest.param(
+        "„Решение будет принято до конца месяца“, — сообщил пресс-секретарь Кремля Дмитрий Песков.",
+        [q(DIR, "Решение будет принято", "Дмитрий Песков", text="Решение будет принято до конца месяца", cue="сообщить")],
+        id="direct-low-high-quotes",
+    ),
+    pytest.param(
+        "“Мы открыты для сотрудничества с европейскими компаниями”, — подчеркнул премьер-министр Михаил Мишустин.",
+        [q(DIR, "Мы открыты", "Михаил Мишустин", text="Мы открыты для сотрудничества с европейскими компаниями", cue="подчеркнуть")],
+        id="direct-curly-quotes",
+    ),
+    pytest.param(
+        "«Это наша общая победа!» — заявил главный тренер сборной России Валерий Карпин.",
+        [q(DIR, "Это наша общая победа", "Валерий Карпин", ends="Это наша общая победа", cue="заявить")],
+        id="direct-exclamation-dash",
+    ),
+    pytest.param(
+        "«Ставка останется высокой как минимум до конца года», — подчеркнул в интервью РБК глава ВТБ Андрей Костин.",
+        [q(DIR, "Ставка останется высокой", "Андрей Костин", text="Ставка останется высокой как минимум до конца года", cue="подчеркнуть")],
+        id="direct-dash-speaker-after-adjuncts",
+    ),
+    # nested quotes: the inner marks belong to the content, and are not a quote of their own
+    pytest.param(
+        "«Мы называем этот маршрут „дорогой жизни“», — сказал губернатор Ленинградской области Александр Дрозденко.",
+        [q(DIR, "Мы называем", "Александр Дрозденко", text="Мы называем этот маршрут „дорогой жизни“", cue="сказать")],
+        id="direct-nested-low-high",
+    ),
+    pytest.param(
+        "«Компания «Аэрофлот» увеличит число рейсов в Сочи», — сообщил министр транспорта Роман Старовойт.",
+        [q(DIR, "Компания «Аэрофлот»", "Роман Старовойт", text="Компания «Аэрофлот» увеличит число рейсов в Сочи", cue="сообщить")],
+        id="direct-nested-guillemets",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Direct speech: the speaker resolved through entity linking (title, pronoun)
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        'Президент России Владимир Путин провёл совещание с членами правительства. "Нужно ускорить работу по национальным проектам", – сказал Президент.',
+        [q(DIR, "Нужно ускорить", "Владимир Путин", text="Нужно ускорить работу по национальным проектам", speaker_text="Президент", cue="сказать")],
+        id="direct-speaker-title-linked",
+    ),
+    pytest.param(
+        "Министр обороны Андрей Белоусов посетил штаб группировки. «Все поставленные задачи выполнены», — отметил он.",
+        [q(DIR, "Все поставленные задачи", "Андрей Белоусов", text="Все поставленные задачи выполнены", speaker_text="он", cue="отметить")],
+        id="direct-speaker-pronoun-he",
+    ),
+    pytest.param(
+        "Официальный представитель МИД России Мария Захарова провела брифинг. «Ответ будет жёстким и адекватным», — сказала она.",
+        [q(DIR, "Ответ будет", "Мария Захарова", text="Ответ будет жёстким и адекватным", speaker_text="она", cue="сказать")],
+        id="direct-speaker-pronoun-she",
+    ),
+    pytest.param(
+        "«Сделка будет закрыта в ближайшие дни», — сообщил источник издания.",
+        [q(DIR, "Сделка будет закрыта", None, text="Сделка будет закрыта в ближайшие дни", speaker_text="источник издания", cue="сообщить")],
+        id="direct-unnamed-source",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Direct speech: attribution then colon
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Постпред России при ООН Василий Небензя заявил: «Россия не откажется от своих национальных интересов».",
+        [q(DIR, "Россия не откажется", "Василий Небензя", text="Россия не откажется от своих национальных интересов", cue="заявить")],
+        id="colon-guillemets",
+    ),
+    pytest.param(
+        'Спикер Госдумы Вячеслав Володин сказал журналистам: "Закон будет принят в весеннюю сессию".',
+        [q(DIR, "Закон будет принят", "Вячеслав Володин", text="Закон будет принят в весеннюю сессию", cue="сказать")],
+        id="colon-straight-quotes",
+    ),
+    pytest.param(
+        "Собеседник агентства пояснил: «Переговоры идут трудно, но стороны близки к компромиссу».",
+        [q(DIR, "Переговоры идут трудно", None, text="Переговоры идут трудно, но стороны близки к компромиссу", speaker_text="Собеседник агентства", cue="пояснить")],
+        id="colon-unnamed-source",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Direct speech, Wikinews style: a cue line ending in a colon, the quote on the next line
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Министр здравоохранения Михаил Мурашко заявил журналистам:\nСитуация с заболеваемостью гриппом остаётся под контролем.",
+        [q(DIR, "Ситуация с заболеваемостью", "Михаил Мурашко", ends="остаётся под контролем", cue="заявить")],
+        id="cue-line-colon-next-line",
+    ),
+    pytest.param(
+        "Об этом сообщил журналистам глава МИД России Сергей Лавров:\nМы не намерены вести переговоры на таких условиях.",
+        [q(DIR, "Мы не намерены", "Сергей Лавров", ends="на таких условиях", cue="сообщить")],
+        id="cue-line-ob-etom-colon-next-line",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Direct speech split by its attribution: two quotes, one speaker
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Глава Минпромторга Антон Алиханов выступил на форуме. «Отрасль растёт уже третий год подряд, — сказал он. — Но кадров по-прежнему не хватает».",
+        [
+            q(DIR, "Отрасль растёт", "Антон Алиханов", ends="третий год подряд", speaker_text="он", cue="сказать"),
+            q(DIR, "Но кадров", "Антон Алиханов", text="Но кадров по-прежнему не хватает", speaker_text="он", cue="сказать"),
+        ],
+        id="split-by-attribution-sentence",
+    ),
+    pytest.param(
+        "«Ситуация в регионе стабилизировалась, — отметил губернатор Белгородской области Вячеслав Гладков, — но угроза обстрелов сохраняется».",
+        [
+            q(DIR, "Ситуация в регионе", "Вячеслав Гладков", ends="Ситуация в регионе стабилизировалась", cue="отметить"),
+            q(DIR, "но угроза", "Вячеслав Гладков", text="но угроза обстрелов сохраняется", cue="отметить"),
+        ],
+        id="split-by-attribution-comma",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Several quotes in one text: text order, each with its own speaker
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "«Законопроект готов ко второму чтению», — сказал председатель комитета Госдумы Павел Крашенинников. «Мы внесём свои поправки», — ответил лидер ЛДПР Леонид Слуцкий.",
+        [
+            q(DIR, "Законопроект готов", "Павел Крашенинников", text="Законопроект готов ко второму чтению", cue="сказать"),
+            q(DIR, "Мы внесём", "Леонид Слуцкий", text="Мы внесём свои поправки", cue="ответить"),
+        ],
+        id="two-direct-two-speakers",
+    ),
+    pytest.param(
+        "«Визит пройдёт в ноябре», — сказал помощник президента Юрий Ушаков. Он также сообщил, что стороны подпишут пакет соглашений.",
+        [
+            q(DIR, "Визит пройдёт", "Юрий Ушаков", text="Визит пройдёт в ноябре", cue="сказать"),
+            q(IND, "стороны подпишут", "Юрий Ушаков", ends="пакет соглашений", speaker_text="Он", cue="сообщить"),
+        ],
+        id="direct-then-indirect-pronoun",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Interview transcripts: "Имя Фамилия: answer" is a direct quote of that person, no cue
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Алексей Кудрин: Итоги года неоднозначные. Рост экономики замедлился.\nМаксим Орешкин: Я бы не был так пессимистичен.",
+        [
+            q(DIR, "Итоги года неоднозначные", "Алексей Кудрин", cue=None),
+            q(DIR, "Я бы не был", "Максим Орешкин", cue=None),
+        ],
+        id="interview-two-speakers",
+    ),
+    pytest.param(
+        "Мы поговорили с генеральным директором «Ростеха» Сергеем Чемезовым.\nСергей Чемезов: Да, всё верно. Производство выросло почти вдвое.",
+        [q(DIR, "Да, всё верно", "Сергей Чемезов", cue=None)],
+        id="interview-answer-after-lead",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Indirect speech: speech verb + что-clause (the content starts after "что")
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Министр финансов Антон Силуанов заявил, что бюджет на следующий год будет исполнен без дефицита.",
+        [q(IND, "бюджет на следующий год", "Антон Силуанов", ends="без дефицита", cue="заявить")],
+        id="indirect-zayavil-chto",
+    ),
+    pytest.param(
+        "Пресс-секретарь Кремля Дмитрий Песков сообщил журналистам, что встреча лидеров пройдёт в Женеве.",
+        [q(IND, "встреча лидеров", "Дмитрий Песков", ends="пройдёт в Женеве", cue="сообщить")],
+        id="indirect-soobshchil-chto",
+    ),
+    pytest.param(
+        "Официальный представитель МИД России Мария Захарова сообщила, что посольство работает в штатном режиме.",
+        [q(IND, "посольство работает", "Мария Захарова", ends="в штатном режиме", cue="сообщить")],
+        id="indirect-soobshchila-chto-feminine",
+    ),
+    pytest.param(
+        "Глава Минэкономразвития Максим Решетников отметил, что инфляция в стране замедляется.",
+        [q(IND, "инфляция в стране", "Максим Решетников", ends="замедляется", cue="отметить")],
+        id="indirect-otmetil-chto",
+    ),
+    pytest.param(
+        "Генеральный секретарь ООН Антониу Гутерриш подчеркнул, что гуманитарная помощь должна поступать без задержек.",
+        [q(IND, "гуманитарная помощь", "Антониу Гутерриш", ends="без задержек", cue="подчеркнуть")],
+        id="indirect-podcherknul-chto",
+    ),
+    pytest.param(
+        "Глава Сбербанка Герман Греф считает, что ключевая ставка останется высокой до конца года.",
+        [q(IND, "ключевая ставка", "Герман Греф", ends="до конца года", cue="считать")],
+        id="indirect-schitaet-chto",
+    ),
+    pytest.param(
+        "Мэр Москвы Сергей Собянин уверен, что строительство новой линии метро завершится в срок.",
+        [q(IND, "строительство новой линии", "Сергей Собянин", ends="завершится в срок")],
+        id="indirect-uveren-chto",
+    ),
+    pytest.param(
+        "Вице-премьер Марат Хуснуллин заявил о том, что программа расселения аварийного жилья будет продлена.",
+        [q(IND, "программа расселения", "Марат Хуснуллин", ends="будет продлена", cue="заявить")],
+        id="indirect-zayavil-o-tom-chto",
+    ),
+    pytest.param(
+        "Губернатор Курской области Александр Хинштейн написал в своём Telegram-канале, что электроснабжение в регионе восстановлено.",
+        [q(IND, "электроснабжение в регионе", "Александр Хинштейн", ends="восстановлено", cue="написать")],
+        id="indirect-napisal-chto",
+    ),
+    pytest.param(
+        "Глава «Роснефти» Игорь Сечин заявил, что добыча компании в следующем году вырастет.",
+        [q(IND, "добыча компании", "Игорь Сечин", ends="вырастет", cue="заявить")],
+        id="indirect-company-title-in-subject-is-no-quote",
+    ),
+    pytest.param(
+        "Президент Белоруссии Александр Лукашенко провёл совещание по уборочной кампании. Глава государства подчеркнул, что урожай должен быть собран в срок.",
+        [q(IND, "урожай должен", "Александр Лукашенко", ends="собран в срок", speaker_text="Глава государства", cue="подчеркнуть")],
+        id="indirect-speaker-title-linked",
+    ),
+    # a quoted phrase inside indirect speech: one indirect quote, the marks stay in the content
+    pytest.param(
+        "Глава МИД России Сергей Лавров заявил, что отношения России и Китая «вышли на новый уровень».",
+        [q(IND, "отношения России и Китая", "Сергей Лавров", contains="«вышли на новый уровень", cue="заявить")],
+        id="indirect-with-quoted-phrase",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Indirect speech: parenthetical sources ("по словам", "как заявил", "по мнению")
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "По словам министра сельского хозяйства Оксаны Лут, урожай зерна в этом году превысит 130 млн тонн.",
+        [q(IND, "урожай зерна", "Оксана Лут", ends="130 млн тонн", cue="по словам")],
+        id="po-slovam-named",
+    ),
+    pytest.param(
+        "Министр энергетики Сергей Цивилев провёл совещание с энергетиками. По его словам, зимний сезон пройдёт без серьёзных перебоев.",
+        [q(IND, "зимний сезон", "Сергей Цивилев", ends="без серьёзных перебоев", speaker_text="его", cue="по словам")],
+        id="po-ego-slovam-pronoun",
+    ),
+    pytest.param(
+        "Как заявил вице-премьер Александр Новак, добыча нефти в России в этом году сохранится на прежнем уровне.",
+        [q(IND, "добыча нефти", "Александр Новак", ends="на прежнем уровне", cue="заявить")],
+        id="kak-zayavil",
+    ),
+    pytest.param(
+        "По мнению главы Счётной палаты Бориса Ковальчука, расходы бюджета необходимо сократить.",
+        [q(IND, "расходы бюджета", "Борис Ковальчук", ends="необходимо сократить", cue="по мнению")],
+        id="po-mneniyu",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Indirect speech: an object clause without "что"
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Глава ЦБ Эльвира Набиуллина констатировала замедление роста потребительских цен.",
+        [q(IND, "замедление роста", "Эльвира Набиуллина", ends="потребительских цен", cue="констатировать")],
+        id="konstatirovala-object",
+    ),
+    pytest.param(
+        "Министр просвещения Сергей Кравцов обратил внимание на нехватку учителей в сельских школах.",
+        [q(IND, "нехватку учителей", "Сергей Кравцов", ends="в сельских школах", cue="обратить внимание")],
+        id="obratil-vnimanie-na",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Unnamed sources: speaker None, speaker_text set
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Эксперты считают, что цены на жильё продолжат расти.",
+        [q(IND, "цены на жильё", None, ends="продолжат расти", speaker_text="Эксперты", cue="считать")],
+        id="unnamed-experts",
+    ),
+    pytest.param(
+        "Как уточнил собеседник агентства, переговоры продолжатся в среду.",
+        [q(IND, "переговоры продолжатся", None, ends="в среду", speaker_text="собеседник агентства", cue="уточнить")],
+        id="unnamed-kak-utochnil-sobesednik",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # News-agency attribution: the agency is the speaker, the content is the rest of the sentence
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "Пожар на складе в Подмосковье локализован, передает ТАСС.",
+        [q(IND, "Пожар на складе", "ТАСС", text="Пожар на складе в Подмосковье локализован", cue="передавать")],
+        id="agency-peredaet",
+    ),
+    pytest.param(
+        "Самолет совершил экстренную посадку в Новосибирске, сообщает РИА Новости со ссылкой на пресс-службу аэропорта.",
+        [q(IND, "Самолет совершил", "РИА Новости", text="Самолет совершил экстренную посадку в Новосибирске", cue="сообщать")],
+        id="agency-soobshchaet-so-ssylkoi",
+    ),
+    pytest.param(
+        "Как сообщает Интерфакс, торги акциями на Мосбирже приостановлены.",
+        [q(IND, "торги акциями", "Интерфакс", ends="приостановлены", cue="сообщать")],
+        id="agency-kak-soobshchaet",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Pointing back: "Об этом сообщил …" quotes the preceding sentence
+    # ----------------------------------------------------------------------------------------
+    pytest.param(
+        "В Сочи открылся новый терминал международного аэропорта. Об этом сообщил журналистам министр транспорта Роман Старовойт.",
+        [q(IND, "В Сочи открылся", "Роман Старовойт", ends="международного аэропорта", cue="сообщить")],
+        id="ob-etom-soobshchil-minister",
+    ),
+    pytest.param(
+        "Рейсы из Шереметьево задерживаются из-за снегопада. Об этом сообщает РИА Новости.",
+        [q(IND, "Рейсы из Шереметьево", "РИА Новости", ends="из-за снегопада", cue="сообщать")],
+        id="ob-etom-soobshchaet-agency",
+    ),
+    # ----------------------------------------------------------------------------------------
+    # Negatives: quote marks that are not speech, texts with no quotes
+    # ----------------------------------------------------------------------------------------
+    pytest.param("В СССР так называемая «оттепель» продолжалась недолго.", [], id="no-so-called"),
+    pytest.param("Издательство выпустило роман «Война и мир» тиражом 10 тысяч экземпляров.", [], id="no-book-title"),
+    pytest.param("Компания «Газпром» увеличила экспорт газа в Китай.", [], id="no-company-name"),
+    pytest.param("Фильм «Брат» покажут в кинотеатрах Москвы в честь юбилея.", [], id="no-film-title"),
+    pytest.param("Матч «Спартак» — «Зенит» завершился вничью.", [], id="no-titles-around-dash"),
+    pytest.param("Владимир Путин подписал закон «О защите прав потребителей».", [], id="no-law-title"),
+    pytest.param("Дмитрий Песков отказался комментировать статью в газете «Коммерсантъ».", [], id="no-newspaper-title-near-speech-verb"),
+    pytest.param("Эти «реформы» обошлись бюджету в миллиарды рублей.", [], id="no-scare-quotes"),
+    pytest.param(
+        "Курс рубля к доллару вырос на 2%. Торги на Мосбирже завершились в обычном режиме.",
+        [],
+        id="no-quotes-at-all",
+    ),
+]
+
+
+def test_table_is_large_enough():
+    assert len(CASES) >= 45
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_quotes(nlp, text, expected):
+    doc, found = quotes(nlp, text)
+    check_invariants(doc, found)
+    assert len(found) == len(expected), describe(found)
+    for quote, wanted in zip(found, expected, strict=True):
+        check_quote(quote, wanted)
+    if len(expected) == 2 and expected[0]["speaker"] == expected[1]["speaker"] is not None:
+        assert found[0]["speaker_id"] == found[1]["speaker_id"]
+
+
+# --------------------------------------------------------------------------------------------
+# Robustness: malformed or awkward input must not raise; at most the reasonable result
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "at_most", "starts"),
+    [
+        pytest.param("Министр заявил журналистам: «Мы готовы к диалогу.", 1, "Мы готовы", id="unbalanced-opening-mark"),
+        pytest.param("Мы готовы к диалогу», — сказал Сергей Лавров.", 1, "Мы готовы", id="unbalanced-closing-mark"),
+        pytest.param('Акции компании "Норникель подешевели на 5%.', 0, None, id="stray-straight-quote"),
+        pytest.param("«Мы готовы к диалогу\", — сказал он.", 1, "Мы готовы", id="mismatched-marks"),
+        pytest.param(
+            "«Мы завершили первый этап работ.\n\nТеперь начинается самое сложное», — сказал мэр Москвы Сергей Собянин.",
+            2,
+            None,
+            id="quote-across-paragraphs",
+        ),
+        pytest.param(
+            "«Первый этап работ завершён.\n«Теперь начинается самое сложное», — сказал он.",
+            2,
+            None,
+            id="multi-paragraph-quote-convention",
+        ),
+        pytest.param("« », — сказал он.", 0, None, id="empty-quote"),
+        pytest.param("«»", 0, None, id="empty-marks-only"),
+        pytest.param("Министр заявил:", 0, None, id="cue-line-at-end"),
+        pytest.param("Иван Петров:", 0, None, id="interview-name-no-answer"),
+        pytest.param("", 0, None, id="empty-text"),
+        pytest.param("\n\n", 0, None, id="blank-lines"),
+        pytest.param("»«„“\"", 0, None, id="marks-only"),
+    ],
+)
+def test_malformed_input_does_not_raise(nlp, text, at_most, starts):
+    doc, found = quotes(nlp, text)
+    check_invariants(doc, found)
+    assert len(found) <= at_most, describe(found)
+    if found and starts is not None:
+        # lenient on malformed marks: a stray mark left at the edge of the content is tolerated
+        assert found[0]["text"].strip(QUOTE_MARKS + " ").startswith(starts), describe(found)
+
+
+# --------------------------------------------------------------------------------------------
+# The seed article against its gold (../shared/acceptance, copied to data/gold)
+# --------------------------------------------------------------------------------------------
+
+GOLD = json.loads(SEED_GOLD.read_text(encoding="utf-8"))["quotes"]
+REQUIRED = [gold for gold in GOLD if not gold.get("optional")]
+OPTIONAL = [gold for gold in GOLD if gold.get("optional")]
+CUE_LEMMAS = {
+    "сказал": "сказать",
+    "отметил": "отметить",
+    "подчеркнул": "подчеркнуть",
+    "констатировал": "констатировать",
+}
+
+
+def seed_quotes(seed_doc):
+    return list(seed_doc._.quotes)
+
+
+def matches(found, gold):
+    text = found["text"]
+    if text.startswith(gold["starts"]):
+        return True
+    return text.strip(QUOTE_MARKS + " \n").lower().startswith(gold["starts"].lower())
+
+
+def test_seed_gold_has_ten_required_quotes():
+    assert len(REQUIRED) == 10
+    assert sum(gold["kind"] == "direct" for gold in REQUIRED) == 3
+    assert sum(gold["kind"] == "indirect" for gold in REQUIRED) == 7
+
+
+def test_seed_invariants(seed_doc):
+    check_invariants(seed_doc, seed_quotes(seed_doc))
+
+
+@pytest.mark.parametrize(
+    "gold", REQUIRED, ids=[f"gold{n}-{gold['kind']}" for n, gold in enumerate(REQUIRED)]
+)
+def test_seed_required_quote(seed_doc, gold):
+    found = [quote for quote in seed_quotes(seed_doc) if matches(quote, gold)]
+    assert len(found) == 1, describe(seed_quotes(seed_doc))
+    quote = found[0]
+    assert quote["kind"] == gold["kind"], quote
+    assert quote["speaker"] == gold["speaker"], quote
+    assert quote["cue"] in {gold["cue"], CUE_LEMMAS.get(gold["cue"])}, quote
+
+
+def test_seed_nothing_else_is_a_quote(seed_doc):
+    found = seed_quotes(seed_doc)
+    extra = [quote for quote in found if not any(matches(quote, gold) for gold in REQUIRED)]
+    allowed = [quote for quote in extra if any(matches(quote, gold) for gold in OPTIONAL)]
+    assert extra == allowed, describe(extra)
+    assert len(found) <= len(REQUIRED) + len(OPTIONAL), describe(found)
