@@ -6,7 +6,7 @@ import sys
 
 from spacy.tokens import DocBin
 
-TEXT = "Президент России Владимир Путин встретился с Си Цзиньпином в Пекине."
+TEXT = "Президент России Владимир Путин встретился с Си Цзиньпином в Пекине. «Мы готовы», — сказал он."
 
 
 def layers(doc):
@@ -17,11 +17,12 @@ def layers(doc):
             for m in doc.spans["mentions"]
         ],
         list(doc._.entities),  # msgpack gives lists back as tuples
+        list(doc._.quotes),
     )
 
 
 def test_stages_in_design_order(nlp):
-    assert nlp.pipe_names == ["morphology", "lemmas", "syntax", "ner", "entities", "linking"]
+    assert nlp.pipe_names == ["morphology", "lemmas", "syntax", "ner", "entities", "linking", "quotes"]
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "ru_news.RazdelTokenizer.v1"
 
 
