@@ -7,7 +7,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from . import entities, lemmas, linking, quotes, slovnet, tokenizer  # noqa: F401  (register the factories)
+from . import entities, lemmas, linking, quotes, relations, slovnet, tokenizer  # noqa: F401  (register the factories)
 from .resources import model_path
 
 CONFIG_NAME = "config.cfg"
