@@ -48,7 +48,10 @@ CLEAR_MARGIN = 1.5  # the best candidate must be this much more salient than the
 PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 NOMINAL_WINDOW = 10  # sentences back a nominal mention looks for a subject
 FALLBACK_CLASSES = {"head_of_state", "any"}
-PRONOUN_GENDER = {"он": "Masc", "она": "Fem", "её": "Fem", "ее": "Fem"}
+PRONOUN_GENDER = {
+    **dict.fromkeys(["он", "его", "ему", "им", "нём", "нем", "него", "нему", "ним"], "Masc"),
+    **dict.fromkeys(["она", "её", "ее", "ей", "ею", "неё", "нее", "ней", "нею"], "Fem"),
+}
 
 
 @dataclass
@@ -468,12 +471,10 @@ def pronoun_tokens(doc: Doc):
 
 
 def pronoun_gender(token: Token) -> str | None:
-    lemma = fold(token.lemma_)
-    if token.pos_ not in {"PRON", "DET"} or lemma not in PRONOUN_GENDER:
+    """Masc or Fem for a third-person singular pronoun or possessive, by its form."""
+    if token.pos_ not in {"PRON", "DET"} or "Plur" in token.morph.get("Number"):
         return None
-    if "Plur" in token.morph.get("Number"):
-        return None
-    return PRONOUN_GENDER[lemma]
+    return PRONOUN_GENDER.get(fold(token.text))
 
 
 def cluster_gender(cluster: Cluster) -> str | None:

@@ -210,6 +210,7 @@ def agreement_document(token: Token) -> Token | None:
     candidates = [*children(token, {"obj", "nsubj:pass", "nmod"})]
     if token.dep_ in {"amod", "acl"}:
         candidates.append(token.head)
+    candidates += [conjunct for c in candidates for conjunct in c.conjuncts]
     return next((c for c in candidates if (cue(c) or ("", ""))[1] == "document"), None)
 
 
@@ -271,10 +272,12 @@ def meetings(context: Context) -> Iterator[Found]:
 
 
 def meeting_place(context: Context, token: Token) -> str | None:
-    heads = [token, token.head]
-    for head in heads:
-        for child in children(head, {"obl", "nmod"}, {"в", "во"}):
-            place = context.entity_at(child, {PLACE, STATE})
+    """A place or state "в …" that hangs (within three steps) on the trigger."""
+    for candidate in token.sent:
+        if not any(fold(g.text) in {"в", "во"} for g in candidate.children if g.dep_ == "case"):
+            continue
+        if token in list(candidate.ancestors)[:3]:
+            place = context.entity_at(candidate, {PLACE, STATE})
             if place is not None:
                 return context.entities[place]["name"]
     return None

@@ -18,11 +18,12 @@ def layers(doc):
         ],
         list(doc._.entities),  # msgpack gives lists back as tuples
         list(doc._.quotes),
+        list(doc._.relations),
     )
 
 
 def test_stages_in_design_order(nlp):
-    assert nlp.pipe_names == ["morphology", "lemmas", "syntax", "ner", "entities", "linking", "quotes"]
+    assert nlp.pipe_names == ["morphology", "lemmas", "syntax", "ner", "entities", "linking", "quotes", "relations"]
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "ru_news.RazdelTokenizer.v1"
 
 
