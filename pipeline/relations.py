@@ -261,6 +261,8 @@ def meetings(context: Context) -> Iterator[Found]:
             for p in children(token, {"obl", "nmod"}, {"с", "со"})
             for i in context.entities_of(p, PARTICIPANTS)
         ]
+        if role == "noun" and not partners and not held(token):
+            continue  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
         place = meeting_place(context, token)
         subjects = [s for s in dict.fromkeys(subjects) if s not in partners]
         for a in subjects:
@@ -269,6 +271,11 @@ def meetings(context: Context) -> Iterator[Found]:
         if not partners:
             for a, b in pairs(subjects):
                 yield Found("met_with", a, b, token.sent, place)
+
+
+def held(noun: Token) -> bool:
+    """ "провели переговоры": the meeting is the object of a verb that holds it."""
+    return noun.dep_ == "obj" and (cue(noun.head) or ("", ""))[1] == "support"
 
 
 def meeting_place(context: Context, token: Token) -> str | None:

@@ -104,6 +104,8 @@ def test_trade_target(nlp, text, value, unit, year, metric):
         ("Визит продлится три дня.", "visited"),
         # a plan to meet is not a meeting held? (kept out: no subject named)
         ("Встреча пройдёт в закрытом режиме.", "met_with"),
+        # a meeting named, but not one between the subjects
+        ("Трамп и Путин сделали совместное заявление к 75-летию встречи на Эльбе.", "met_with"),
         # a post without a holder
         ("Пост президента остаётся вакантным.", "holds_position"),
     ],
