@@ -1,12 +1,15 @@
-"""The `ru-news` command: `extract` folders of news into tables, `evaluate` on gold corpora.
+"""The `ru-news` command: `extract` folders of news into tables, `evaluate` on gold corpora,
+`render` one text as an HTML page.
 
-Exit codes: 0 everything processed, 1 fatal (e.g. OUT not writable), 2 usage error (bad option,
-no input file found), 3 finished but some documents failed (see manifest.json "failures").
+Exit codes: 0 everything processed, 1 fatal (e.g. OUT not writable, a worker died, the Dask
+scheduler cannot be reached), 2 usage error (bad option, no input file found), 3 finished but
+some documents failed (see manifest.json "failures"); 130 after Ctrl-C.
 
-`extract` is incremental: OUT/manifest.json records each file's path and SHA-256, so a rerun
-into the same OUT skips unchanged files and keeps their rows, reprocesses changed ones, and
-keeps the rows of files it was not given this time. Tables and manifest are rewritten atomically,
-also every few minutes during a long run and on Ctrl-C, so an interrupted run resumes.
+`extract` streams its results to OUT as shards (one per unit of work: a Parquet part per table,
+then a commit record), so memory stays flat and a run killed at any moment (even kill -9) keeps
+every finished shard. A rerun into the same OUT removes unfinished debris, skips files already
+done with the same path and bytes (SHA-256), redoes changed ones and keeps the rows of files it
+was not given this time; its tables equal those of an uninterrupted run.
 """
 
 from __future__ import annotations
@@ -14,37 +17,51 @@ from __future__ import annotations
 import codecs
 import importlib
 import json
+import os
 import platform
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import pandas as pd
 import spacy
 import typer
 from tqdm import tqdm
 
 import pipeline
 
-from .engine import Batch, FileRecord, load_nlp, run_local
-from .evaluate.scoring import scores_frame
+from .engine import (
+    CHUNK_CHARS,
+    DASK_MISSING,
+    SLICE_CHARS,
+    Batch,
+    FileRecord,
+    import_distributed,
+    load_nlp,
+    peak_rss_mb,
+    run_dask,
+    run_local,
+)
+from .evaluate.scoring import Score, scores_frame
 from .io import (
+    STATE_DIR,
+    InputError,
     InputFile,
+    ShardStore,
     file_digest,
     find_files,
-    read_table,
+    safe_str,
     table_path,
     write_json_atomic,
-    write_table,
 )
-from .tables import COLUMNS, TABLES, frame
+from .tables import TABLES
 
 MANIFEST = "manifest.json"
+SETTINGS = "settings.json"
 CHECKPOINT_SECONDS = 300.0
 EXIT_FATAL, EXIT_FAILED, EXIT_INTERRUPTED = 1, 3, 130
 
@@ -61,6 +78,11 @@ class Format(StrEnum):
     parquet = "parquet"
     csv = "csv"
     jsonl = "jsonl"
+
+
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
 
 
 class Dataset(StrEnum):
@@ -90,7 +112,13 @@ def extract(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Table file format.")] = (
         Format.parquet
     ),
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes (local engine: default 1; a Dask LocalCluster: one per core).",
+        ),
+    ] = None,
     glob: Annotated[
         str, typer.Option(help="Which files to take from folders (named files are always taken).")
     ] = "*.txt",
@@ -98,20 +126,55 @@ def extract(
         str | None,
         typer.Option(callback=_encoding_option, help="Force an encoding instead of detecting."),
     ] = None,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(help="local: worker processes here; dask: a Dask cluster. [default: local]"),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ADDRESS",
+            help="An existing Dask scheduler (tcp://host:8786); implies --engine dask. "
+            "Default with --engine dask: $DASK_SCHEDULER_ADDRESS, else a LocalCluster.",
+        ),
+    ] = None,
+    save_docs: Annotated[
+        bool, typer.Option("--save-docs", help="Also save the spaCy Docs (DIR/docs/*.spacy).")
+    ] = False,
+    chunk_chars: Annotated[
+        int, typer.Option(min=1, help="Characters per unit of work (one output shard).")
+    ] = CHUNK_CHARS,
+    max_chars: Annotated[
+        int,
+        typer.Option(
+            min=1000, help="Longer texts are processed in slices cut at paragraph boundaries."
+        ),
+    ] = SLICE_CHARS,
 ) -> None:
     """Extract the five tables and manifest.json from news texts into DIR."""
+    engine_name = _engine_name(engine, scheduler)
     files = find_files(inputs, glob)
     if not files:
         searched = ", ".join(map(str, inputs))
         raise typer.BadParameter(f"no files matching {glob!r} in {searched}", param_hint="INPUT")
+    if engine_name == Engine.dask:
+        try:
+            import_distributed()
+        except ImportError:
+            _fatal(DASK_MISSING)
+        scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
     nlp = load_nlp()
-    settings = Settings(pipeline.__version__, nlp.config.to_str(), encoding, fmt.value, glob)
+    settings = Settings(
+        pipeline.__version__, nlp.config.to_str(), encoding, fmt.value, glob, max_chars
+    )
+    setup = {"name": engine_name.value, "workers": workers, "scheduler": scheduler}
     try:
         _check_writable(out)
-        run = Run(out, settings, files, _previous(out, settings))
+        store = _open_store(out, settings)
+        run = Run(store, settings, files, _records(store), save_docs, setup)
     except OSError as error:
         _fatal(f"cannot write to {out}: {error}")
-    _execute(run, workers)
+    _execute(run, nlp, chunk_chars)
     failed = run.failed_inputs()
     typer.echo(
         f"ru-news: {len(files)} documents ({len(run.new)} processed, "
@@ -123,32 +186,27 @@ def extract(
         raise typer.Exit(EXIT_FAILED)
 
 
+def _engine_name(engine: Engine | None, scheduler: str | None) -> Engine:
+    if scheduler and engine == Engine.local:
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    return engine or (Engine.dask if scheduler else Engine.local)
+
+
 @dataclass(frozen=True)
 class Settings:
-    """What decides whether rows of an earlier run can be kept: same pipeline, same decoding."""
+    """What decides whether rows of an earlier run can be kept: same pipeline, same decoding,
+    same slicing of long texts (format and glob may change)."""
 
     version: str
     config: str
     encoding: str | None
     format: str
     glob: str
+    max_chars: int
 
-    def compatible(self, manifest: dict) -> bool:
-        old = manifest.get("settings", {})
-        return (manifest.get("version"), manifest.get("config"), old.get("encoding")) == (
-            self.version,
-            self.config,
-            self.encoding,
-        )
-
-
-@dataclass(frozen=True)
-class Previous:
-    """The earlier run in OUT: its file records by doc_id, its tables and their format."""
-
-    records: dict[str, dict] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    format: str | None = None
+    def compatible(self, saved: dict) -> bool:
+        keys = ("version", "config", "encoding", "max_chars")
+        return all(saved.get(key) == getattr(self, key) for key in keys)
 
 
 def _check_writable(out: Path) -> None:
@@ -158,110 +216,154 @@ def _check_writable(out: Path) -> None:
         pass
 
 
-def _previous(out: Path, settings: Settings) -> Previous:
-    """The earlier run's records and rows, or nothing if there is none or it cannot be reused
-    (other pipeline version or config, unreadable files): everything is then redone."""
-    path = out / MANIFEST
-    if not path.exists():
-        return Previous()
+def _open_store(out: Path, settings: Settings) -> ShardStore:
+    """The output folder, ready for this run: an earlier run's shards are kept if they were
+    made by the same pipeline and settings (its format is converted), else removed; the debris
+    of a killed run (temporary files, parts of uncommitted shards) is removed."""
+    store = ShardStore(out, settings.format)
+    saved = _saved_settings(out)
+    if saved is None:
+        if (out / MANIFEST).exists() or store.records():
+            _warn(f"{out} holds an older or unreadable run; redoing all")
+            store.reset()
+    elif not settings.compatible(saved):
+        _warn(f"{out} was made by another pipeline version, config or encoding; redoing all")
+        store.reset()
+    elif saved.get("format") != settings.format and saved.get("format") in set(Format):
+        store.adopt(saved["format"])
+    store.clean()
+    store.state.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(store.state / SETTINGS, asdict(settings))
+    return store
+
+
+def _saved_settings(out: Path) -> dict | None:
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        if not settings.compatible(manifest):
-            _warn(f"{out} was made by another pipeline version, config or encoding; redoing all")
-            return Previous()
-        fmt = manifest["settings"]["format"]
-        tables = {table: read_table(out, table, fmt) for table in TABLES}
-        records = {record["doc_id"]: record for record in manifest["files"]}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        _warn(f"cannot reuse the earlier run in {out} ({error}); processing everything")
-        return Previous()
-    kept = {table: df[df["doc_id"].isin(records)] for table, df in tables.items()}
-    return Previous(records, kept, fmt)
+        saved = json.loads((out / STATE_DIR / SETTINGS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return saved if isinstance(saved, dict) else None
+
+
+def _records(store: ShardStore) -> dict[str, dict]:
+    """The earlier runs' file records by doc_id, each with whether its shard kept the Docs."""
+    return {
+        file["doc_id"]: {**file, "docs": bool(record.get("docs"))}
+        for record in store.records()
+        for file in record["files"]
+        if isinstance(file, dict) and "doc_id" in file
+    }
 
 
 class Run:
-    """One `extract` run: the earlier run's rows and records plus this run's batches, merged
-    and written to OUT whenever `save` is called."""
+    """One `extract` run: which files to do, and each finished batch committed as a shard."""
 
-    def __init__(self, out: Path, settings: Settings, files: list[InputFile], previous: Previous):
-        self.out, self.settings, self.files, self.previous = out, settings, files, previous
+    def __init__(
+        self,
+        store: ShardStore,
+        settings: Settings,
+        files: list[InputFile],
+        previous: dict[str, dict],
+        save_docs: bool,
+        setup: dict,
+    ):
+        self.store, self.settings, self.files = store, settings, files
+        self.out = store.out
+        self.previous, self.save_docs, self.setup = previous, save_docs, setup
         self.todo = [file for file in files if not self._unchanged(file)]
         self.new: list[FileRecord] = []
-        self.batches: list[Batch] = []
+        self.workers: dict[str, dict] = {}
         self.started = time.time()
+        self._prune()
+        self.next_shard = store.next_number()
 
     def _unchanged(self, file: InputFile) -> bool:
-        """Done before under the same doc_id and path, with the same bytes."""
-        old = self.previous.records.get(file.doc_id)
+        """Done before under the same doc_id and path, with the same bytes (and with its
+        Docs saved, if they are asked for)."""
+        old = self.previous.get(file.doc_id)
         return bool(
             old
             and old.get("sha256")
-            and old.get("path") == str(file.path)
+            and old.get("path") == safe_str(file.path)
+            and (old["docs"] or old.get("error") or not self.save_docs)
             and old["sha256"] == file_digest(file.path)
         )
 
+    def _prune(self) -> None:
+        """Rows of files about to be redone (same doc_id, or same path under another id) go
+        before any new shard is written, so no document is ever in two shards."""
+        ids = {file.doc_id for file in self.todo}
+        paths = {safe_str(file.path) for file in self.todo}
+        redone = {
+            doc_id
+            for doc_id, record in self.previous.items()
+            if doc_id in ids or record.get("path") in paths
+        }
+        if redone:
+            self.store.prune(redone)
+
     def add(self, batch: Batch) -> None:
-        self.batches.append(batch)
+        """Commit a batch as the next shard."""
+        number = self.next_shard
+        record = {
+            "files": [asdict(file) for file in batch.files],
+            "counts": {table: len(df) for table, df in batch.tables.items()},
+            "docs": batch.docs is not None,
+            "worker": batch.worker,
+            "committed": _now(),
+        }
+        self.store.commit(number, batch.tables, record, batch.docs)
+        self.next_shard += 1
         self.new.extend(batch.files)
+        worker = batch.worker
+        key = f"{worker.get('host')}:{worker.get('pid')}"
+        stats = self.workers.setdefault(
+            key, {**worker, "batches": 0, "docs": 0, "seconds": 0.0, "peak_rss_mb": None}
+        )
+        stats["batches"] += 1
+        stats["docs"] += len(batch.files)
+        stats["seconds"] = round(stats["seconds"] + worker.get("seconds", 0.0), 3)
+        peaks = [value for value in (stats["peak_rss_mb"], worker.get("peak_rss_mb")) if value]
+        stats["peak_rss_mb"] = max(peaks, default=None)
 
     def seconds(self) -> float:
         return time.time() - self.started
 
     def records(self) -> list[dict]:
         """All files of OUT: this run's inputs in input order, then files of earlier runs."""
-        new = {record.doc_id: asdict(record) for record in self.new}
-        new_paths = {record.path for record in self.new}
-        old = {
-            doc_id: record
-            for doc_id, record in self.previous.records.items()
-            if doc_id not in new and record.get("path") not in new_paths
-        }
-        merged = {**old, **new}
-        inputs = [file.doc_id for file in self.files if file.doc_id in merged]
-        rest = [doc_id for doc_id in old if doc_id not in set(inputs)]
-        return [merged[doc_id] for doc_id in [*inputs, *rest]]
+        recorded: dict[str, dict] = {}
+        for shard in self.store.records():
+            for file in shard["files"]:
+                recorded[file["doc_id"]] = file
+        inputs = [file.doc_id for file in self.files if file.doc_id in recorded]
+        given = set(inputs)
+        rest = [doc_id for doc_id in recorded if doc_id not in given]
+        return [recorded[doc_id] for doc_id in [*inputs, *rest]]
 
     def failed_inputs(self) -> int:
         errors = {record["doc_id"]: record["error"] for record in self.records()}
         return sum(errors.get(file.doc_id) is not None for file in self.files)
 
-    def tables(self, records: list[dict]) -> dict[str, pd.DataFrame]:
-        """Earlier rows of the files still recorded, plus this run's rows, in record order."""
-        rank = {record["doc_id"]: index for index, record in enumerate(records)}
-        new_ids = {record.doc_id for record in self.new}
-        tables = {}
-        for table in TABLES:
-            old = self.previous.tables.get(table, frame(table, []))
-            old = old[old["doc_id"].isin(rank) & ~old["doc_id"].isin(new_ids)]
-            parts = [df for df in [old, *(b.tables[table] for b in self.batches)] if len(df)]
-            merged = pd.concat(parts, ignore_index=True) if parts else frame(table, [])
-            tables[table] = merged.sort_values(
-                "doc_id", key=lambda ids: ids.map(rank), kind="stable", ignore_index=True
-            )
-        return tables
+    def finish(self, complete: bool) -> None:
+        """Merge CSV / JSON Lines parts into their single files, then write the manifest."""
+        self.store.export()
+        self.checkpoint(complete)
 
-    def save(self, complete: bool) -> None:
-        """Tables first, then the manifest: a crash in between leaves rows the manifest does
-        not list, which the next run drops."""
+    def checkpoint(self, complete: bool = False) -> None:
+        write_json_atomic(self.out / MANIFEST, self.manifest(complete))
+
+    def manifest(self, complete: bool) -> dict:
+        """Versions and config (what made the rows), settings and engine, counts, timings,
+        workers, failures, and per file doc_id, path, sha256, encoding and error."""
+        shards = self.store.records()
         records = self.records()
-        tables = self.tables(records)
-        for table, df in tables.items():
-            write_table(df[COLUMNS[table]], self.out, table, self.settings.format)
-        self._remove_other_format()
-        write_json_atomic(self.out / MANIFEST, self.manifest(records, tables, complete))
-
-    def _remove_other_format(self) -> None:
-        old = self.previous.format
-        if old and old != self.settings.format:
+        counts = dict.fromkeys(TABLES, 0)
+        for shard in shards:
             for table in TABLES:
-                table_path(self.out, table, old).unlink(missing_ok=True)
-
-    def manifest(
-        self, records: list[dict], tables: dict[str, pd.DataFrame], complete: bool
-    ) -> dict:
-        """Versions and config (what made the rows), counts, timings, failures, and per file
-        doc_id, path, sha256, encoding and error (what the next run compares against)."""
+                counts[table] += int(shard.get("counts", {}).get(table, 0))
         seconds = self.seconds()
+        new_failed = sum(record.error is not None for record in self.new)
+        fmt = self.settings.format
         return {
             "package": "ru-news-pipeline",
             "version": self.settings.version,
@@ -271,55 +373,96 @@ class Run:
             "config": self.settings.config,
             "settings": {
                 "encoding": self.settings.encoding,
-                "format": self.settings.format,
+                "format": fmt,
                 "glob": self.settings.glob,
+                "max_chars": self.settings.max_chars,
+                "save_docs": self.save_docs,
             },
-            "counts": {table: len(df) for table, df in tables.items()},
+            "engine": self.setup,
+            "output": {
+                "tables": {table: table_path(Path("."), table, fmt).name for table in TABLES},
+                "sharded": fmt == "parquet",
+                "shards": len(shards),
+                "docs": "docs" if any(shard.get("docs") for shard in shards) else None,
+            },
+            "counts": counts,
             "run": {
                 "complete": complete,
                 "inputs": len(self.files),
                 "processed": len(self.new),
                 "unchanged": len(self.files) - len(self.todo),
-                "failed": sum(record.error is not None for record in self.new),
+                "failed": new_failed,
+                "sliced": sum(record.slices > 1 for record in self.new),
             },
             "timings": {
-                "started": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(self.started)),
+                "started": _now(self.started),
                 "seconds": round(seconds, 3),
                 "docs_per_second": round(len(self.new) / seconds, 3) if seconds else None,
+                "worker_seconds": round(sum(w["seconds"] for w in self.workers.values()), 3),
             },
+            "workers": list(self.workers.values()),
+            "driver": {"pid": os.getpid(), "peak_rss_mb": peak_rss_mb()},
             "failures": [
-                {key: record[key] for key in ("doc_id", "path", "error")}
+                {key: record.get(key) for key in ("doc_id", "path", "error")}
                 for record in records
-                if record["error"] is not None
+                if record.get("error") is not None
             ],
             "files": records,
         }
 
 
-def _execute(run: Run, workers: int) -> None:
-    """Process the files to do, saving at the end, every few minutes (never spending more
-    than a tenth of the time on it) and on interruption, so a rerun picks up where it stopped."""
+class OutputError(Exception):
+    """Writing to OUT failed (as opposed to the engine failing)."""
+
+
+def _now(moment: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(moment))
+
+
+def _execute(run: Run, nlp, chunk_chars: int) -> None:
+    """Process the files to do, committing each finished batch as a shard, with the manifest
+    rewritten every few minutes and at the end (also after an interruption or a failure)."""
     progress = tqdm(
         total=len(run.todo), unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr
     )
-    next_save, encoding = time.time() + CHECKPOINT_SECONDS, run.settings.encoding
-    batches = run_local(run.todo, workers, encoding=encoding, nlp=load_nlp())
+    setup, settings = run.setup, run.settings
+    options = {
+        "chunk_chars": chunk_chars,
+        "encoding": settings.encoding,
+        "nlp": nlp,
+        "save_docs": run.save_docs,
+        "max_chars": settings.max_chars,
+    }
+    if setup["name"] == Engine.dask:
+        batches = run_dask(run.todo, setup["workers"], scheduler=setup["scheduler"], **options)
+    else:
+        batches = run_local(run.todo, setup["workers"] or 1, **options)
+    next_save = time.time() + CHECKPOINT_SECONDS
     stopped: tuple[str, int] | None = None
     try:
-        for batch in batches:
-            run.add(batch)
-            progress.update(len(batch.files))
-            if time.time() >= next_save:
-                cost = _timed(run.save, complete=False)
-                next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
+        if run.todo:
+            for batch in batches:
+                try:
+                    run.add(batch)
+                    if time.time() >= next_save:
+                        cost = _timed(run.checkpoint)
+                        next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
+                except OSError as error:
+                    raise OutputError(error) from error
+                progress.update(len(batch.files))
     except KeyboardInterrupt:
         stopped = ("interrupted", EXIT_INTERRUPTED)
-    except Exception as error:  # e.g. a worker process died (out of memory)
+    except OutputError as error:
+        stopped = (f"cannot write to {run.out}: {error}", EXIT_FATAL)
+    except Exception as error:  # a worker died, the scheduler cannot be reached, ...
         stopped = (f"{type(error).__name__}: {error}", EXIT_FATAL)
     finally:
-        batches.close()  # stops the worker pool
+        batches.close()  # stops the worker pool or the cluster
         progress.close()
-    _save_or_fail(run, complete=stopped is None)
+    try:
+        run.finish(complete=stopped is None)
+    except OSError as error:
+        _fatal(f"cannot write to {run.out}: {error}")
     if stopped:
         _fatal(f"{stopped[0]}; the files done so far are saved, rerun to go on", stopped[1])
 
@@ -328,13 +471,6 @@ def _timed(function, **kwargs) -> float:
     start = time.time()
     function(**kwargs)
     return time.time() - start
-
-
-def _save_or_fail(run: Run, complete: bool) -> None:
-    try:
-        run.save(complete)
-    except OSError as error:
-        _fatal(f"cannot write to {run.out}: {error}")
 
 
 def _warn(message: str) -> None:
@@ -471,3 +607,103 @@ def evaluate_opinion(
     if json_file:
         report = {"dataset": "ruopinionne2024", "data": str(data), "limit": limit}
         write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
+
+
+# Scorers written beside the pipeline's stages: module, gold folder described, dataset label.
+MODULE_SCORERS = {
+    "relations": ("pipeline.evaluate.facts", "A factRuEval-2016 split.", "factru-facts"),
+    "nerel-relations": ("pipeline.evaluate.nerel_relations", "A NEREL split.", "nerel-relations"),
+    "rured": ("pipeline.evaluate.rured", "RuRED2's annotation_files folder.", "rured2"),
+}
+
+
+def _score_with_module(command: str, data: Path, limit: int | None, json_file: Path | None) -> None:
+    """Import the scorer lazily (a missing one is a clear error, not a broken CLI), run its
+    `evaluate(nlp, folder, limit)` and print what it returns as a table when it can."""
+    module_name, _, label = MODULE_SCORERS[command]
+    try:
+        scorer = importlib.import_module(module_name)
+    except ImportError as error:
+        _fatal(f"no scorer for {command} ({module_name}): {error}")
+    try:
+        result = scorer.evaluate(load_nlp(), data, limit)
+    except (OSError, ValueError, KeyError) as error:
+        _fatal(f"cannot evaluate on {data}: {error}")
+    table = _result_table(scorer, result)
+    typer.echo(repr(result) if table is None else table.to_string(index=False))
+    if json_file:
+        report = {"dataset": label, "data": str(data), "limit": limit}
+        scores = repr(result) if table is None else table.to_dict(orient="records")
+        write_json_atomic(json_file, {**report, "scores": scores})
+
+
+def _result_table(scorer, result):
+    """Scores as a DataFrame: shared `Score`s through scoring.scores_frame, anything else
+    through the scorer's own `scores_frame`; None when there is neither."""
+    if isinstance(result, list | tuple) and all(isinstance(item, Score) for item in result):
+        return scores_frame(result)
+    if callable(getattr(scorer, "scores_frame", None)):
+        return scorer.scores_frame(result)
+    return None
+
+
+def _data_option(help_text: str):
+    return typer.Option("--data", exists=True, file_okay=False, help=help_text)
+
+
+LimitOption = Annotated[int | None, typer.Option(min=1, help="Score only the first N docs.")]
+JsonOption = Annotated[Path | None, typer.Option("--json", help="Also save scores here.")]
+
+
+@evaluate_app.command("relations")
+def evaluate_relations(
+    data: Annotated[Path, _data_option(MODULE_SCORERS["relations"][1])],
+    limit: LimitOption = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Relations against factRuEval-2016's facts (Occupation, Meeting, Deal), as in 2016."""
+    _score_with_module("relations", data, limit, json_file)
+
+
+@evaluate_app.command("nerel-relations")
+def evaluate_nerel_relations(
+    data: Annotated[Path, _data_option(MODULE_SCORERS["nerel-relations"][1])],
+    limit: LimitOption = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Posts (holds_position) against NEREL's WORKS_AS / WORKPLACE pairs."""
+    _score_with_module("nerel-relations", data, limit, json_file)
+
+
+@evaluate_app.command("rured")
+def evaluate_rured(
+    data: Annotated[Path, _data_option(MODULE_SCORERS["rured"][1])],
+    limit: LimitOption = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Trade targets against RuRED2's country-to-country SELLS_TO links."""
+    _score_with_module("rured", data, limit, json_file)
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A news text file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="HTML", help="The page to write.")],
+    encoding: Annotated[
+        str | None,
+        typer.Option(callback=_encoding_option, help="Force an encoding instead of detecting."),
+    ] = None,
+) -> None:
+    """Annotate one text and write it as an HTML page (entities, quotes, relations)."""
+    try:
+        from .display import render_file
+    except ImportError as error:
+        _fatal(f"rendering is not available: {error}")
+    options = {"encoding": encoding} if encoding else {}
+    try:
+        written = render_file(file, out, **options)
+    except InputError as error:
+        _fatal(f"{file}: {error}")
+    except OSError as error:
+        _fatal(f"cannot write {out}: {error}")
+    typer.echo(f"ru-news: wrote {written or out}", err=True)

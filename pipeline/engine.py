@@ -1,58 +1,128 @@
-"""The unit of work (paths in, DataFrames out) and a local pool of worker processes that runs it.
+"""The unit of work (paths in, DataFrames out) and the engines that run it: a local pool of
+worker processes, or a Dask cluster.
 
-`process_files` is engine-neutral: it takes file paths and returns plain DataFrames and records,
-so it can run in this process, in spawned workers, or on any other executor. Each worker process
-loads the pipeline once (weights are rebuilt from the config, never pickled) and keeps BLAS/OpenMP
-at one thread, because N workers each starting as many threads as there are cores would
-oversubscribe the machine.
+`process_files` is engine-neutral: it takes file paths and returns plain DataFrames and records
+(and, if asked, the spaCy Docs as DocBin bytes), so it runs in this process, in spawned workers
+or on Dask workers alike. Each worker process builds the pipeline once from its config (weights
+are loaded lazily there, never pickled) and keeps BLAS/OpenMP at one thread, because N workers
+each starting as many threads as there are cores would oversubscribe the machine.
+
+A text longer than `max_chars` is processed in slices cut at paragraph (else line, sentence,
+space) boundaries, one slice at a time, and the slices' rows are put back together with offsets,
+sentence numbers and ids shifted to the whole text: memory stays bounded however long the file.
+Entities are then linked within a slice, not across slices.
+
+Engines yield `Batch`es as they finish (not in input order); the caller writes each one out
+as a shard, so nothing accumulates in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import logging
 import multiprocessing
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+import os
+import socket
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
 from itertools import islice
+from pathlib import Path
 
 import pandas as pd
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, DocBin
 from thinc.api import Config
 from threadpoolctl import threadpool_limits
 
 import pipeline
 
-from .io import InputError, InputFile, decode, digest, read_bytes
+from .io import InputError, InputFile, decode, digest, read_bytes, safe_str
 from .tables import TABLES, doc_rows, error_row, frame
 
-CHUNK_CHARS = 200_000
-CHUNKS_PER_WORKER = 4  # small corpora are still split so that every worker gets some
+CHUNK_CHARS = 200_000  # characters per unit of work (a shard of the output)
+MIN_CHUNK_CHARS = 16_000  # the last units of a run shrink to this, so workers finish together
+CHUNKS_PER_WORKER = 2  # a unit is at most remaining / (workers × this), see plan_chunks
+SLICE_CHARS = 100_000  # longer texts are processed in slices of at most this many characters
+GROUP_CHARS = 256_000  # characters of docs in one `nlp.pipe` call (bounds the memory of a batch)
+# Between units of work a worker whose resident memory is above this clears the pipeline's
+# bounded word caches (they hold up to ~850k entries, several hundred MB, filled over a long
+# run), and renews its Language once its vocabulary holds VOCAB_STRINGS strings: memory stays
+# flat over millions of documents, at the cost of refilling the caches now and then.
+TRIM_RSS_MB = 560.0
+CACHE_ENTRIES = 60_000  # ... when they hold more than this many entries (not for every unit)
+VOCAB_STRINGS = 1_000_000
+OFFSET_KEY = "ru_news.offset"  # doc.user_data of a slice saved with --save-docs
+ENGINES = ("local", "dask")
+# Dask worker defaults that cost this CPU-bound pipeline a third of its speed, measured on news:
+# the nanny's MALLOC_TRIM_THRESHOLD_=65536 (glibc hands memory back after nearly every free,
+# ~25%) and the statistical profiler sampling every worker's stack every 10 ms (~15%). The
+# LocalCluster gets these settings; docs/scale.md shows them for a real cluster's config.
+# Quieter periodic callbacks also leave the scheduler, nannies and client (all in the command's
+# process) less of the CPU the workers need; work stealing is pointless with bounded submission.
+DASK_WORKER_CONFIG = {
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+    "distributed.worker.profile.enabled": False,
+}
+DASK_LOCAL_CONFIG = {
+    **DASK_WORKER_CONFIG,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.work-stealing": False,
+}
+DASK_MISSING = (
+    "the Dask engine needs the optional dependencies: pip install 'ru-news-pipeline[dask]'"
+)
+
 Rows = dict[str, list[dict]]
+# columns holding character offsets, sentence numbers and per-document ids, per table
+OFFSETS = {
+    "mentions": ("start", "end"),
+    "quotes": ("start", "end", "speaker_start", "speaker_end", "cue_start", "cue_end"),
+    "relations": ("start", "end"),
+}
+ENTITY_IDS = {
+    "entities": ("entity_id",),
+    "mentions": ("entity_id",),
+    "quotes": ("speaker_id",),
+    "relations": ("subject_id", "object_id"),
+}
+OWN_IDS = {"quotes": "quote_id", "relations": "relation_id"}
 
 _NLP: Language | None = None
+_NLP_CONFIG: str | None = None
 _THREAD_LIMITS: threadpool_limits | None = None
 
 
 @dataclass(frozen=True)
 class FileRecord:
-    """What the manifest keeps per file: enough to skip it next time if its bytes are the same."""
+    """What the manifest keeps per file: enough to skip it next time if its bytes are the same.
+    `slices` is how many pieces a long text was processed in (1 for ordinary news)."""
 
     doc_id: str
     path: str
     sha256: str | None
     encoding: str | None
     error: str | None
+    slices: int = 0
 
 
 @dataclass(frozen=True)
 class Batch:
-    """The contract's tables for a group of files, and one record per file, in input order."""
+    """The contract's tables for a group of files, one record per file in input order, the
+    Docs as DocBin bytes when asked for, and who did the work (host, pid, peak RSS, seconds)."""
 
     tables: dict[str, pd.DataFrame]
     files: tuple[FileRecord, ...]
+    docs: bytes | None = None
+    worker: dict = field(default_factory=dict)
 
 
 def load_nlp() -> Language:
@@ -63,31 +133,68 @@ def load_nlp() -> Language:
     return _NLP
 
 
+def as_input_file(file: InputFile | str | os.PathLike) -> InputFile:
+    if isinstance(file, InputFile):
+        return file
+    path = Path(file).absolute()
+    return InputFile(safe_str(path.name), path, path.parent)
+
+
+# ---------------------------------------------------------------------------------------------
+# The unit of work
+# ---------------------------------------------------------------------------------------------
+
+
 def process_files(
-    files: list[InputFile], nlp: Language | None = None, encoding: str | None = None
+    files: Iterable[InputFile | str | os.PathLike],
+    nlp: Language | None = None,
+    encoding: str | None = None,
+    *,
+    save_docs: bool = False,
+    max_chars: int = SLICE_CHARS,
 ) -> Batch:
     """Read, annotate and tabulate files; a file that cannot be read or that makes the
     pipeline fail becomes an error row, never an exception."""
+    started = time.perf_counter()
+    files = [as_input_file(file) for file in files]
     nlp = load_nlp() if nlp is None else nlp
     records: list[FileRecord] = []
-    items: list[tuple[str, int]] = []
+    items: list[tuple[str, tuple[int, int]]] = []  # (text, (file index, offset))
     for index, file in enumerate(files):
         record, text = _read(file, encoding)
-        records.append(record)
         if text is not None:
-            items.append((text, index))
-    rows: dict[int, Rows] = {}
-    for index, result in _annotate(nlp, items, files):
+            pieces = split_text(text, max_chars)
+            record = replace(record, slices=len(pieces))
+            items.extend((piece, (index, offset)) for offset, piece in pieces)
+        records.append(record)
+    results: dict[int, list[tuple[int, Rows]]] = defaultdict(list)
+    docs: dict[int, DocBin] = {}
+    for (index, offset), result in _annotate(nlp, items, files, save_docs):
+        if records[index].error is not None:
+            continue  # an earlier slice of this file failed
         if isinstance(result, str):
             records[index] = replace(records[index], error=result)
-        else:
-            rows[index] = result
-    return _batch(records, rows)
+            results.pop(index, None)
+            docs.pop(index, None)
+            continue
+        rows, doc = result
+        results[index].append((offset, rows))
+        if save_docs:
+            if records[index].slices > 1:
+                doc.user_data[OFFSET_KEY] = offset
+            docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
+    rows = {index: merge_slices(parts) for index, parts in results.items()}
+    docbin = None
+    if save_docs:
+        docbin = DocBin(store_user_data=True)
+        for index in sorted(docs):
+            docbin.merge(docs[index])
+    return _batch(records, rows, docbin, time.perf_counter() - started)
 
 
 def _read(file: InputFile, encoding: str | None) -> tuple[FileRecord, str | None]:
     """The file's record and text (None when it cannot be used as text)."""
-    path = str(file.path)
+    path = safe_str(file.path)
     try:
         data = read_bytes(file.path)
     except InputError as error:
@@ -100,37 +207,121 @@ def _read(file: InputFile, encoding: str | None) -> tuple[FileRecord, str | None
     return FileRecord(file.doc_id, path, sha256, decoded.encoding, None), decoded.text
 
 
+def split_text(text: str, max_chars: int) -> list[tuple[int, str]]:
+    """(offset, slice) pieces of at most max_chars that put back together give the text; cut
+    after a blank line if there is one in the second half of the window, else after a line
+    break, a sentence end, a space, else anywhere."""
+    max_chars = max(2, max_chars)
+    pieces, start = [], 0
+    while len(text) - start > max_chars:
+        cut = _cut(text, start, start + max_chars)
+        pieces.append((start, text[start:cut]))
+        start = cut
+    pieces.append((start, text[start:]))
+    return pieces
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    low = start + (limit - start) // 2
+    for mark in ("\n\n", "\n", ". ", "! ", "? ", "… ", " ", "\t"):
+        found = text.rfind(mark, low, limit)
+        if found >= 0:
+            return found + len(mark)
+    cut = limit
+    if text[cut - 1] == "\r" and text[cut] == "\n":  # keep a CRLF together
+        cut -= 1
+    return cut
+
+
 def _annotate(
-    nlp: Language, items: list[tuple[str, int]], files: list[InputFile]
-) -> Iterator[tuple[int, Rows | str]]:
-    """Rows per file index, or the error of a file the pipeline failed on. `pipe` runs in
-    batches, so one bad text fails its whole batch: the texts not yet returned are then
+    nlp: Language, items: list[tuple[str, tuple[int, int]]], files: list[InputFile], docs: bool
+) -> Iterator[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]]:
+    """(rows, doc) per item, or the error of an item the pipeline failed on. `pipe` runs in
+    batches, so one bad text fails its whole group: the texts not yet returned are then
     retried one at a time and only the culprit becomes an error."""
-    done = 0
-    try:
-        for doc, index in nlp.pipe(items, as_tuples=True):
-            yield index, _rows(doc, files[index])
-            done += 1
-    except Exception:
-        for text, index in items[done:]:
-            yield index, _annotate_one(nlp, text, files[index])
+    for group in _groups(items, max(1, nlp.batch_size), GROUP_CHARS):
+        done = 0
+        try:
+            for doc, key in nlp.pipe(group, as_tuples=True):
+                yield key, _finish(doc, files[key[0]], docs)
+                done += 1
+        except Exception:
+            for text, key in group[done:]:
+                yield key, _annotate_one(nlp, text, files[key[0]], docs)
 
 
-def _annotate_one(nlp: Language, text: str, file: InputFile) -> Rows | str:
+def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
+    """Consecutive items, at most max_docs and (unless one item is longer) max_chars each."""
+    group: list = []
+    size = 0
+    for item in items:
+        if group and (len(group) >= max_docs or size + len(item[0]) > max_chars):
+            yield group
+            group, size = [], 0
+        group.append(item)
+        size += len(item[0])
+    if group:
+        yield group
+
+
+def _annotate_one(
+    nlp: Language, text: str, file: InputFile, docs: bool
+) -> tuple[Rows, Doc | None] | str:
     try:
-        return _rows(nlp(text), file)
+        return _finish(nlp(text), file, docs)
     except Exception as error:
         first_line = (str(error).strip().splitlines() or [""])[0]
         return f"pipeline failed: {type(error).__name__}: {first_line}".rstrip(": ")
 
 
-def _rows(doc: Doc, file: InputFile) -> Rows:
+def _finish(doc: Doc, file: InputFile, docs: bool) -> tuple[Rows, Doc | None]:
     doc._.doc_id = file.doc_id
-    doc._.path = str(file.path)
-    return doc_rows(doc, 0)
+    doc._.path = safe_str(file.path)
+    return doc_rows(doc, 0), doc if docs else None
 
 
-def _batch(records: list[FileRecord], rows: dict[int, Rows]) -> Batch:
+def merge_slices(parts: list[tuple[int, Rows]]) -> Rows:
+    """One document's rows from the rows of its slices (in order, each with its offset in the
+    text): character offsets, sentence numbers and ids shifted so that they refer to the whole
+    text and stay unique."""
+    if len(parts) == 1:
+        return parts[0][1]
+    merged: Rows = {table: [] for table in TABLES}
+    document = dict(parts[0][1]["documents"][0])
+    document.update(chars=0, sentences=0, tokens=0)
+    sentence_shift, entity_shift = 0, 0
+    id_shift = dict.fromkeys(OWN_IDS.values(), 0)
+    for offset, rows in parts:
+        own = rows["documents"][0]
+        entity_ids = []
+        for table in TABLES[1:]:
+            for row in rows[table]:
+                row = dict(row)
+                for column in OFFSETS.get(table, ()):
+                    if row.get(column) is not None:
+                        row[column] += offset
+                for column in ENTITY_IDS.get(table, ()):
+                    if row.get(column) is not None:
+                        entity_ids.append(row[column])
+                        row[column] += entity_shift
+                if table in OWN_IDS:
+                    row[OWN_IDS[table]] += id_shift[OWN_IDS[table]]
+                if row.get("sentence_id") is not None:
+                    row["sentence_id"] += sentence_shift
+                merged[table].append(row)
+        for table, column in OWN_IDS.items():
+            id_shift[column] += 1 + max((row[column] for row in rows[table]), default=-1)
+        entity_shift += 1 + max(entity_ids, default=-1)
+        sentence_shift += own["sentences"] or 0
+        for column in ("chars", "sentences", "tokens"):
+            document[column] += own[column] or 0
+    merged["documents"] = [document]
+    return merged
+
+
+def _batch(
+    records: list[FileRecord], rows: dict[int, Rows], docs: DocBin | None, seconds: float
+) -> Batch:
     """Tables with the files' rows in input order; a failed file has only its documents row."""
     table_rows: Rows = {table: [] for table in TABLES}
     for index, record in enumerate(records):
@@ -140,7 +331,84 @@ def _batch(records: list[FileRecord], rows: dict[int, Rows]) -> Batch:
         else:
             table_rows["documents"].append(error_row(record.doc_id, record.path, record.error))
     tables = {table: frame(table, table_rows[table]) for table in TABLES}
-    return Batch(tables, tuple(records))
+    worker = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "peak_rss_mb": peak_rss_mb(),
+        "seconds": round(seconds, 3),
+    }
+    return Batch(tables, tuple(records), docs.to_bytes() if docs is not None else None, worker)
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory so far: VmHWM on Linux (getrusage's ru_maxrss
+    would also count the parent's memory at the fork before a spawned worker's exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def rss_mb() -> float | None:
+    """This process's resident memory now (Linux; None elsewhere)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def word_caches() -> list:
+    """The bounded functools caches of the pipeline's modules (per-word memos); the unbounded
+    ones hold resources such as model weights and gazetteers and are kept."""
+    caches = []
+    for name, module in list(sys.modules.items()):
+        if module is None or not (name == "pipeline" or name.startswith("pipeline.")):
+            continue
+        for value in list(vars(module).values()):
+            parameters = getattr(value, "cache_parameters", None)
+            if (
+                callable(parameters)
+                and parameters().get("maxsize") is not None
+                and str(getattr(value, "__module__", "")).startswith("pipeline")
+                and all(value is not cache for cache in caches)
+            ):
+                caches.append(value)
+    return caches
+
+
+def relieve(nlp: Language, limit_mb: float = TRIM_RSS_MB) -> Language:
+    """Between units of work: keep a long-running worker's memory flat (see TRIM_RSS_MB).
+    Returns the Language to go on with (a fresh one built from the same config once the
+    vocabulary is large; results do not depend on either)."""
+    if len(nlp.vocab.strings) > VOCAB_STRINGS:
+        nlp = spacy.util.load_model_from_config(nlp.config, auto_fill=True)
+        gc.collect()
+    current = rss_mb()
+    if current is not None and current > limit_mb:
+        caches = word_caches()
+        if sum(cache.cache_info().currsize for cache in caches) > CACHE_ENTRIES:
+            for cache in caches:
+                cache.cache_clear()
+            gc.collect()
+    return nlp
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning the units of work
+# ---------------------------------------------------------------------------------------------
 
 
 def chunk_files(files: list[InputFile], chunk_chars: int) -> list[list[InputFile]]:
@@ -158,6 +426,33 @@ def chunk_files(files: list[InputFile], chunk_chars: int) -> list[list[InputFile
     return [*chunks, chunk] if chunk else chunks
 
 
+def plan_chunks(files: list[InputFile], slots: int, chunk_chars: int) -> list[list[InputFile]]:
+    """Units of work for `slots` parallel workers: consecutive files, each unit at most
+    `chunk_chars` and at most what is left divided by 2 × slots (guided scheduling), so units
+    shrink towards the end and the workers finish at about the same time; never below
+    MIN_CHUNK_CHARS (small units batch less well)."""
+    if slots <= 1:
+        return chunk_files(files, chunk_chars)
+    sizes = [_size(file) for file in files]
+    remaining = sum(sizes)
+    floor = min(chunk_chars, MIN_CHUNK_CHARS)
+
+    def target() -> int:
+        return max(1, floor, min(chunk_chars, remaining // (slots * CHUNKS_PER_WORKER)))
+
+    chunks: list[list[InputFile]] = []
+    chunk: list[InputFile] = []
+    size, goal = 0, target()
+    for file, file_size in zip(files, sizes, strict=True):
+        chunk.append(file)
+        size += file_size
+        if size >= goal:
+            chunks.append(chunk)
+            remaining -= size
+            chunk, size, goal = [], 0, target()
+    return [*chunks, chunk] if chunk else chunks
+
+
 def _size(file: InputFile) -> int:
     try:
         return file.path.stat().st_size
@@ -165,61 +460,189 @@ def _size(file: InputFile) -> int:
         return 0
 
 
+# ---------------------------------------------------------------------------------------------
+# Local engine: spawned worker processes
+# ---------------------------------------------------------------------------------------------
+
+
 def run_local(
     files: list[InputFile],
-    workers: int = 1,
+    workers: int | None = 1,
     *,
     chunk_chars: int = CHUNK_CHARS,
     encoding: str | None = None,
     nlp: Language | None = None,
+    save_docs: bool = False,
+    max_chars: int = SLICE_CHARS,
 ) -> Iterator[Batch]:
-    """Batches in input order: in this process when workers is 1, else in `workers` spawned
-    processes that each build the pipeline from `nlp`'s config (the default pipeline if None)."""
+    """Batches as they finish: in this process when workers is 1 (in input order), else in
+    `workers` spawned processes that each build the pipeline from `nlp`'s config (the default
+    pipeline if None)."""
+    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    workers = workers or 1
     if workers <= 1:
-        for chunk in chunk_files(files, chunk_chars):
-            yield process_files(chunk, nlp, encoding)
+        current = load_nlp() if nlp is None else nlp
+        with threadpool_limits(limits=1):
+            for chunk in chunk_files(files, chunk_chars):
+                yield process_files(chunk, current, **options)
+                current = relieve(current)
         return
-    total = sum(_size(file) for file in files)
-    balanced = max(1, min(chunk_chars, total // (workers * CHUNKS_PER_WORKER)))
-    chunks = chunk_files(files, balanced)
+    chunks = plan_chunks(files, workers, chunk_chars)
     config = None if nlp is None else nlp.config.to_str()
-    yield from _run_pool(chunks, min(workers, len(chunks)), encoding, config)
+    yield from _run_pool(chunks, min(workers, len(chunks)), options, config)
 
 
 def _run_pool(
-    chunks: list[list[InputFile]], workers: int, encoding: str | None, config: str | None
+    chunks: list[list[InputFile]], workers: int, options: dict, config: str | None
 ) -> Iterator[Batch]:
-    """Keeps two chunks per worker in flight and yields results in submission order, so the
-    output does not depend on timing and finished results never pile up in memory."""
+    """Keeps two chunks per worker in flight and yields results as they finish, so a slow
+    chunk holds nobody up and finished results never pile up in memory."""
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(config,),
+        initargs=(config, os.getpid()),
     )
     todo = iter(chunks)
-    pending: deque[Future[Batch]] = deque(
-        executor.submit(_work, chunk, encoding) for chunk in islice(todo, 2 * workers)
-    )
+    order: dict[Future, int] = {}
+    pending: set[Future] = set()
+
+    def submit(count: int) -> None:
+        for chunk in islice(todo, count):
+            future = executor.submit(_work, chunk, options)
+            order[future] = len(order)
+            pending.add(future)
+
+    submit(2 * workers)
+    finished = False
     try:
         while pending:
-            batch = pending.popleft().result()
-            pending.extend(executor.submit(_work, chunk, encoding) for chunk in islice(todo, 1))
-            yield batch
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=order.__getitem__):
+                pending.discard(future)
+                batch = future.result()
+                submit(1)
+                yield batch
+        finished = True
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if not finished:  # interrupted or failed: do not wait for work nobody will use
+            for process in list(getattr(executor, "_processes", {}).values()):
+                process.terminate()
+        executor.shutdown(wait=finished, cancel_futures=True)
 
 
-def _init_worker(config: str | None) -> None:
-    """Runs once in each worker: load the pipeline, then cap native thread pools at one for
-    the worker's whole life (the limiter is kept in a global so it is never undone)."""
-    global _NLP, _THREAD_LIMITS
-    if config is None:
-        _NLP = pipeline.load()
-    else:
-        _NLP = spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
+def _init_worker(config: str | None, parent: int | None = None) -> None:
+    """Runs once in each worker: load the pipeline, cap native thread pools at one for the
+    worker's whole life (the limiter is kept in a global so it is never undone), and exit if
+    the parent dies (kill -9 of the run must not leave orphans working for nobody)."""
+    global _NLP, _NLP_CONFIG, _THREAD_LIMITS
+    _NLP = _build(config)
+    _NLP_CONFIG = config
     _THREAD_LIMITS = threadpool_limits(limits=1)
+    if parent is not None:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
-def _work(files: list[InputFile], encoding: str | None) -> Batch:
-    return process_files(files, _NLP, encoding)
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _build(config: str | None) -> Language:
+    if config is None:
+        return pipeline.load()
+    return spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
+
+
+def _work(files: list[InputFile], options: dict) -> Batch:
+    global _NLP
+    batch = process_files(files, _NLP, **options)
+    _NLP = relieve(_NLP)
+    return batch
+
+
+# ---------------------------------------------------------------------------------------------
+# Dask engine (optional extra): a LocalCluster here, or an existing cluster
+# ---------------------------------------------------------------------------------------------
+
+
+def import_distributed():
+    """dask.distributed, or ImportError with the command that installs it."""
+    try:
+        import distributed
+    except ImportError as error:
+        raise ImportError(f"{DASK_MISSING} ({error})") from None
+    return distributed
+
+
+def run_dask(
+    files: list[InputFile],
+    workers: int | None = None,
+    *,
+    scheduler: str | None = None,
+    chunk_chars: int = CHUNK_CHARS,
+    encoding: str | None = None,
+    nlp: Language | None = None,
+    save_docs: bool = False,
+    max_chars: int = SLICE_CHARS,
+) -> Iterator[Batch]:
+    """Batches as they finish, computed on Dask workers: those of the scheduler at `scheduler`
+    (the input paths must be readable there), or of a LocalCluster of `workers` processes with
+    one thread each (default: one per core). Every worker process builds the pipeline once."""
+    distributed = import_distributed()
+    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    config = None if nlp is None else nlp.config.to_str()
+    with _dask_client(distributed, workers, scheduler) as client:
+        slots = max(1, sum(client.nthreads().values()))
+        todo = iter(plan_chunks(files, slots, chunk_chars))
+        running = distributed.as_completed()
+
+        def submit(count: int) -> None:
+            for chunk in islice(todo, count):
+                running.add(client.submit(_dask_work, chunk, options, config, pure=False))
+
+        submit(2 * slots)
+        for future in running:
+            batch = future.result()
+            future.release()
+            submit(1)
+            yield batch
+
+
+@contextlib.contextmanager
+def _dask_client(distributed, workers: int | None, scheduler: str | None):
+    quiet = logging.ERROR
+    if scheduler:
+        with distributed.Client(scheduler, timeout="30s") as client:
+            client.wait_for_workers(1, timeout=120)
+            yield client
+        return
+    import dask
+
+    with (
+        dask.config.set(DASK_LOCAL_CONFIG),
+        distributed.LocalCluster(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=quiet,
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def _dask_work(files: list[InputFile], options: dict, config: str | None) -> Batch:
+    """The unit of work on a Dask worker: the pipeline is built once per worker process (and
+    again only if another config comes), with native thread pools capped at one."""
+    global _NLP, _NLP_CONFIG, _THREAD_LIMITS
+    if _THREAD_LIMITS is None:
+        _THREAD_LIMITS = threadpool_limits(limits=1)
+    if _NLP is None or config != _NLP_CONFIG:
+        _NLP, _NLP_CONFIG = _build(config), config
+    batch = process_files(files, _NLP, **options)
+    _NLP = relieve(_NLP)
+    return batch

@@ -5,19 +5,26 @@ UTF-16). A file that cannot be read as text raises `InputError`, which callers t
 row, so one bad file never stops a run. Text is returned exactly as decoded (only a BOM is
 dropped), because every offset in the tables refers to it.
 
-Output: each table is written to a temporary file beside its target and moved into place with
-`os.replace`, so a reader (or a crashed run) never sees half a table.
+Output: `ShardStore` streams a run's results to OUT as shards, one per unit of work: a Parquet
+part file per table (`OUT/<table>.parquet/part-NNNNN.parquet`; `pandas.read_parquet` reads the
+folder) and a commit record written last. Every file is written under a temporary name and moved
+into place with `os.replace`, so a reader (or a run killed at any instant) never sees half a
+file, and a shard without its record is removed by the next run. CSV and JSON Lines outputs are
+single files merged from the same parts at the end of a run.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 import json
 import os
 import re
+import shutil
+import stat
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -65,33 +72,69 @@ def find_files(inputs: list[Path], glob: str = "*.txt") -> list[InputFile]:
     for given in inputs:
         path = Path(given).absolute()
         if path.is_dir():
-            files = [InputFile(rel, path / rel, path) for rel in _walk(path, glob)]
+            files = [InputFile(safe_str(rel), path / rel, path) for rel in _walk(path, glob)]
         else:
-            files = [InputFile(path.name, path, path.parent)]
+            files = [InputFile(safe_str(path.name), path, path.parent)]
         for file in files:
             found.setdefault(file.path, file)
     return _unique_ids(list(found.values()))
 
 
 def _walk(root: Path, glob: str) -> list[str]:
-    """Relative posix paths of matching files under root; symlinked folders are followed, but
-    each real folder is visited once, so a link pointing back up cannot loop."""
-    seen: set[str] = set()
-    unsearchable: list[OSError] = []
-    matches = []
-    for folder, dirnames, filenames in os.walk(root, onerror=unsearchable.append, followlinks=True):
-        seen.add(os.path.realpath(folder))
-        dirnames[:] = sorted(
-            name for name in dirnames if os.path.realpath(os.path.join(folder, name)) not in seen
-        )
-        base = PurePosixPath(Path(folder).relative_to(root).as_posix())
-        for name in filenames:
-            path = os.path.join(folder, name)
-            # files and broken links; not FIFOs or devices, which reading would hang on
-            if (base / name).match(glob) and (os.path.isfile(path) or not os.path.exists(path)):
-                matches.append(str(base / name))
-    matches.extend(Path(error.filename).relative_to(root).as_posix() for error in unsearchable)
+    """Relative posix paths of matching files under root. Iterative (no recursion limit however
+    deep the folders); symlinked folders are followed, but each real folder is visited once, so
+    a link pointing back up cannot loop. A folder that cannot be listed is returned itself."""
+    seen: set[tuple[int, int]] = set()
+    matches: list[str] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        base = PurePosixPath(folder.relative_to(root).as_posix())
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            matches.append(str(base))
+            continue
+        subfolders = []
+        for entry in entries:
+            if _is_folder(entry):
+                subfolders.append(folder / entry.name)
+            elif (base / entry.name).match(glob) and _is_file_or_broken(entry.path):
+                matches.append(str(base / entry.name))
+        stack.extend(reversed(subfolders))
     return sorted(matches)
+
+
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks
+    except OSError:  # a link loop, a vanished entry
+        return False
+
+
+def _is_file_or_broken(path: str) -> bool:
+    """Files and broken links (reading them reports why); not FIFOs or devices, which reading
+    would hang on."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
+
+
+def safe_str(path: str | os.PathLike) -> str:
+    """The path as text that any table, JSON or Parquet writer accepts: bytes of a file name
+    that are not UTF-8 (kept by Python as lone surrogates) are shown as \\xNN escapes."""
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text
 
 
 def _unique_ids(files: list[InputFile]) -> list[InputFile]:
@@ -263,9 +306,16 @@ def write_table(df: pd.DataFrame, out_dir: Path, table: str, fmt: str) -> Path:
 
 
 def read_table(out_dir: Path, table: str, fmt: str) -> pd.DataFrame:
-    """A table written by `write_table`, with the contract's columns and dtypes."""
+    """A table of an output folder, with the contract's columns and dtypes: one file, or a
+    folder of Parquet part files (read in part order)."""
     path = table_path(out_dir, table, fmt)
-    data = READERS[fmt](path)
+    if path.is_dir():
+        parts = [pd.read_parquet(part) for part in part_files(path)]
+        data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    elif not path.exists() and fmt == "parquet":
+        data = pd.DataFrame()
+    else:
+        data = READERS[fmt](path)
     if data.empty and not len(data.columns):
         return frame(table, [])
     columns = COLUMNS[table]
@@ -314,3 +364,230 @@ READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
     "csv": _read_csv,
     "jsonl": _read_jsonl,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Shards: a run's results, streamed to OUT one unit of work at a time
+# ---------------------------------------------------------------------------------------------
+
+STATE_DIR = ".ru-news"  # run state beside the tables: shard records, settings, CSV/JSONL parts
+DOCS_DIR = "docs"  # --save-docs: one spaCy DocBin per shard
+PART = re.compile(r"^part-(\d+)\.")
+TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{32}\.tmp$")  # what `_atomic` leaves if killed mid-write
+
+
+def part_name(number: int, suffix: str) -> str:
+    return f"part-{number:05d}{suffix}"
+
+
+def part_number(name: str) -> int | None:
+    match = PART.match(name)
+    return int(match.group(1)) if match else None
+
+
+def part_files(folder: Path, suffix: str = ".parquet") -> list[Path]:
+    """The part files of a folder in part order (temporary files are hidden: they start with
+    a dot, which pyarrow skips too)."""
+    parts = [
+        entry
+        for entry in Path(folder).iterdir()
+        if entry.name.endswith(suffix) and part_number(entry.name) is not None
+    ]
+    return sorted(parts, key=lambda entry: part_number(entry.name))
+
+
+def write_part(df: pd.DataFrame, path: Path) -> None:
+    _atomic(Path(path), lambda tmp: df.to_parquet(tmp, index=False))
+
+
+class ShardStore:
+    """The shards of an output folder. A shard is the result of one unit of work: a Parquet
+    part per table, optionally a DocBin, and last its commit record
+    (`.ru-news/shards/part-NNNNN.json`: the files it holds, row counts, timings). Only shards
+    with a record count; anything else is the debris of a killed run and `clean` removes it."""
+
+    def __init__(self, out: Path, fmt: str):
+        self.out = Path(out)
+        self.format = fmt
+        self.state = self.out / STATE_DIR
+        self.records_dir = self.state / "shards"
+        self.docs_dir = self.out / DOCS_DIR
+
+    def parts_dir(self, table: str, fmt: str | None = None) -> Path:
+        """Parquet parts are the output itself (OUT/<table>.parquet/); CSV and JSON Lines are
+        merged into one file from parts kept in the state folder."""
+        if (fmt or self.format) == "parquet":
+            return table_path(self.out, table, "parquet")
+        return self.state / "parts" / table
+
+    def record_path(self, number: int) -> Path:
+        return self.records_dir / part_name(number, ".json")
+
+    def records(self) -> list[dict]:
+        """Commit records of the finished shards, in shard order."""
+        if not self.records_dir.is_dir():
+            return []
+        records = []
+        for path in part_files(self.records_dir, ".json"):
+            try:
+                record = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue  # never half-written (atomic), but a user may have touched it
+            if isinstance(record, dict) and isinstance(record.get("files"), list):
+                records.append({**record, "shard": part_number(path.name)})
+        return records
+
+    def _folders(self) -> list[Path]:
+        tables = [self.parts_dir(table) for table in COLUMNS]
+        return [folder for folder in [*tables, self.docs_dir] if folder.is_dir()]
+
+    def clean(self) -> None:
+        """Remove temporary files and parts of shards that were never committed."""
+        committed = {record["shard"] for record in self.records()}
+        for folder in [self.out, self.records_dir, self.state, *self._folders()]:
+            if not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                number = part_number(entry.name)
+                orphan = folder not in (self.out, self.state, self.records_dir) and (
+                    number is not None and number not in committed
+                )
+                if (TEMPORARY.match(entry.name) and entry.is_file()) or orphan:
+                    entry.unlink(missing_ok=True)
+
+    def next_number(self) -> int:
+        numbers = [record["shard"] for record in self.records()]
+        for folder in self._folders():
+            numbers.extend(part_number(entry.name) or 0 for entry in folder.iterdir())
+        return max(numbers, default=-1) + 1
+
+    def commit(
+        self, number: int, tables: dict[str, pd.DataFrame], record: dict, docs: bytes | None
+    ) -> None:
+        """Write a shard: its parts first, its record last (the commit)."""
+        for table, df in tables.items():
+            folder = self.parts_dir(table)
+            folder.mkdir(parents=True, exist_ok=True)
+            write_part(df[COLUMNS[table]], folder / part_name(number, ".parquet"))
+        if docs is not None:
+            self.docs_dir.mkdir(parents=True, exist_ok=True)
+            target = self.docs_dir / part_name(number, ".spacy")
+            _atomic(target, lambda tmp: tmp.write_bytes(docs))
+        self.records_dir.mkdir(parents=True, exist_ok=True)
+        write_json_atomic(self.record_path(number), {**record, "shard": number})
+
+    def remove_shard(self, number: int) -> None:
+        """Record first: a crash halfway leaves uncommitted parts, which `clean` removes."""
+        self.record_path(number).unlink(missing_ok=True)
+        for folder in self._folders():
+            for entry in folder.iterdir():
+                if part_number(entry.name) == number:
+                    entry.unlink(missing_ok=True)
+
+    def prune(self, doc_ids: set[str]) -> None:
+        """Drop these documents' rows and file records from the committed shards (they are
+        about to be processed again). A shard's DocBin is dropped with them (its other files
+        are redone when docs are asked for again)."""
+        for record in self.records():
+            number = record["shard"]
+            keep = [file for file in record["files"] if file.get("doc_id") not in doc_ids]
+            if len(keep) == len(record["files"]):
+                continue
+            if not keep:
+                self.remove_shard(number)
+                continue
+            counts = {}
+            for table in COLUMNS:
+                path = self.parts_dir(table) / part_name(number, ".parquet")
+                df = pd.read_parquet(path) if path.exists() else frame(table, [])
+                df = df[~df["doc_id"].isin(doc_ids)].reset_index(drop=True)
+                write_part(df, path)
+                counts[table] = len(df)
+            (self.docs_dir / part_name(number, ".spacy")).unlink(missing_ok=True)
+            updated = {**record, "files": keep, "counts": counts, "docs": False}
+            write_json_atomic(self.record_path(number), updated)
+
+    def adopt(self, old_format: str) -> None:
+        """Keep an earlier run's shards when only the output format changed: move its parts
+        where this format keeps them and remove its merged files."""
+        for table in COLUMNS:
+            source, target = self.parts_dir(table, old_format), self.parts_dir(table)
+            if source != target and source.is_dir():
+                _remove_parts(target)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+            if old_format != "parquet":
+                table_path(self.out, table, old_format).unlink(missing_ok=True)
+
+    def reset(self) -> None:
+        """Remove every table, shard, DocBin and state file of earlier runs (ours only: files
+        named like parts, the tables' own names and the state folder)."""
+        for table in COLUMNS:
+            for fmt in FORMATS:
+                path = table_path(self.out, table, fmt)
+                if path.is_dir():
+                    _remove_parts(path)
+                elif path.is_file():
+                    path.unlink()
+        _remove_parts(self.docs_dir)
+        if self.state.is_dir():
+            shutil.rmtree(self.state)
+
+    def export(self) -> None:
+        """CSV / JSON Lines: merge each table's parts into OUT/<table>.<fmt>, streaming one
+        part at a time, replaced atomically. Parquet needs nothing: the parts are the output."""
+        if self.format == "parquet":
+            return
+        for table in COLUMNS:
+            folder = self.parts_dir(table)
+            parts = part_files(folder) if folder.is_dir() else []
+            target = table_path(self.out, table, self.format)
+            _atomic(target, lambda tmp, parts=parts, table=table: self._merge(table, parts, tmp))
+
+    def _merge(self, table: str, parts: list[Path], tmp: Path) -> None:
+        frames = (read_part(table, part) for part in parts) if parts else iter([frame(table, [])])
+        with open(tmp, "w", encoding="utf-8", newline="") as file:
+            for index, df in enumerate(frames):
+                if self.format == "csv":
+                    df.to_csv(file, index=False, header=index == 0)
+                elif len(df):
+                    text = df.to_json(orient="records", lines=True, force_ascii=False)
+                    file.write(text if text.endswith("\n") else text + "\n")
+
+
+def read_part(table: str, path: Path) -> pd.DataFrame:
+    data = pd.read_parquet(path)
+    columns = COLUMNS[table]
+    return data[columns].astype({column: DTYPES[column] for column in columns})
+
+
+def _remove_parts(folder: Path) -> None:
+    """Part and temporary files of one of our folders, then the folder if that emptied it."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if part_number(entry.name) is not None or TEMPORARY.match(entry.name):
+            entry.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # something else lives there: leave it
+        folder.rmdir()
+
+
+def read_docs(out_dir: Path, vocab) -> Iterator:
+    """The docs saved with `--save-docs`, shard by shard: spaCy Docs with every layer and
+    `doc._.doc_id` / `doc._.path`. A document longer than the slice size comes as several
+    docs whose `doc.user_data["ru_news.offset"]` is where each starts in the original text."""
+    from spacy.tokens import DocBin
+
+    folder = Path(out_dir) / DOCS_DIR
+    for path in part_files(folder, ".spacy") if folder.is_dir() else []:
+        yield from DocBin().from_bytes(path.read_bytes()).get_docs(vocab)
+
+
+def iter_tables(out_dir: Path, table: str, fmt: str = "parquet") -> Iterable[pd.DataFrame]:
+    """A table part by part (bounded memory over a large output)."""
+    folder = table_path(out_dir, table, fmt)
+    if folder.is_dir():
+        for part in part_files(folder):
+            yield read_part(table, part)
+    else:
+        yield read_table(out_dir, table, fmt)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -123,7 +126,7 @@ def test_a_crashed_run_keeps_its_work_and_a_rerun_finishes_it(
     corpus: Path, tmp_path: Path, monkeypatch
 ):
     def crash_after_one_batch(files, workers, **options):
-        batches = engine.run_local(files, workers, chunk_chars=1, **options)
+        batches = engine.run_local(files, workers, **{**options, "chunk_chars": 1})
         yield next(batches)
         raise RuntimeError("a worker process died")
 
@@ -267,3 +270,211 @@ def test_evaluate_coref_prints_b_cubed(tmp_path):
     assert "b3" in result.output
     saved = json.loads((tmp_path / "coref.json").read_text(encoding="utf-8"))
     assert {row["metric"] for row in saved["scores"]} >= {"b3", "muc"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Shards, resumability, output layout
+# ---------------------------------------------------------------------------------------------
+
+
+def news_copies(folder: Path, count: int) -> Path:
+    """`count` distinct news files: data/ texts, each with a numbered line appended."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DATA.rglob("*.txt"))]
+    folder.mkdir(parents=True)
+    for index in range(count):
+        text = f"{texts[index % len(texts)]}\nСообщение номер {index}.\n"
+        (folder / f"news-{index:03}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def shard_records(out: Path) -> list[Path]:
+    folder = out / ".ru-news" / "shards"
+    return sorted(folder.glob("part-*.json")) if folder.is_dir() else []
+
+
+def test_parquet_tables_are_folders_of_part_files(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    assert extract(corpus, "--out", out, "--chunk-chars", "1")[0] == EXIT_FAILED
+    parts = sorted(path.name for path in (out / "mentions.parquet").iterdir())
+    assert parts == [f"part-0000{n}.parquet" for n in range(3)]  # empty+seed, binary, cp1251
+    whole = pd.read_parquet(out / "documents.parquet")
+    assert sorted(whole["doc_id"]) == sorted(tables(out)["documents"]["doc_id"])
+    info = manifest(out)
+    assert info["output"]["shards"] == 3 and info["engine"]["name"] == "local"
+    assert [len(json.loads(path.read_text())["files"]) for path in shard_records(out)] == [2, 1, 1]
+    assert info["workers"][0]["peak_rss_mb"] > 0
+
+
+def test_all_processed_exits_0(tmp_path: Path):
+    assert extract(SEED_TEXT, "--out", tmp_path / "out")[0] == 0
+
+
+def test_a_killed_run_resumes_to_the_same_tables(tmp_path: Path):
+    """kill -9 of `ru-news extract` mid-run: the finished shards stay, the rerun does only
+    what is missing, and the tables equal those of an uninterrupted run."""
+    corpus = news_copies(tmp_path / "news", 20)
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    options = ["--chunk-chars", "6000"]
+    script = Path(sys.executable).with_name("ru-news")
+    command = [str(script), "extract", str(corpus), "--out", str(killed), *options]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 240
+        while len(shard_records(killed)) < 3 and process.poll() is None:
+            assert time.time() < deadline, "no shard written in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+        process.stderr.close()
+    assert process.returncode == -signal.SIGKILL
+    done = sum(len(json.loads(path.read_text())["files"]) for path in shard_records(killed))
+    assert 0 < done < 20
+
+    assert extract(corpus, "--out", killed, *options)[0] == 0
+    run = manifest(killed)["run"]
+    assert (run["complete"], run["processed"], run["unchanged"]) == (True, 20 - done, done)
+    assert extract(corpus, "--out", whole, *options)[0] == 0
+    for table, df in tables(whole).items():
+        pd.testing.assert_frame_equal(ordered(tables(killed)[table]), ordered(df))
+    leftovers = [path for path in killed.rglob("*") if path.name.endswith(".tmp")]
+    assert not leftovers
+
+
+def test_debris_of_a_killed_commit_is_removed(corpus: Path, tmp_path: Path):
+    """Parts without a commit record and temporary files are what a kill during a commit can
+    leave; the next run removes them before anyone reads them as results."""
+    out = tmp_path / "out"
+    extract(corpus, "--out", out)
+    first = tables(out)
+    for table in TABLES:
+        shutil.copy(
+            out / f"{table}.parquet" / "part-00000.parquet",
+            out / f"{table}.parquet" / "part-00007.parquet",
+        )
+    (out / f".manifest.json.{'a' * 32}.tmp").write_text("{", encoding="utf-8")
+    (out / "quotes.parquet" / f".part-00008.parquet.{'b' * 32}.tmp").write_bytes(b"PAR1")
+    assert extract(corpus, "--out", out)[0] == EXIT_FAILED
+    assert manifest(out)["run"]["processed"] == 0
+    for table, df in tables(out).items():
+        pd.testing.assert_frame_equal(df, first[table])
+    assert sorted(path.name for path in (out / "quotes.parquet").iterdir()) == [
+        "part-00000.parquet"
+    ]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_changing_the_format_keeps_the_rows(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    extract(corpus, "--out", out)
+    first = tables(out)
+    extract(corpus, "--out", out, "--format", "csv")
+    assert manifest(out)["run"]["processed"] == 0
+    assert not (out / "documents.parquet").exists()
+    for table, df in tables(out, "csv").items():
+        pd.testing.assert_frame_equal(df, first[table])
+
+
+def test_another_config_or_slice_size_redoes_everything(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    extract(corpus, "--out", out)
+    code, output = extract(corpus, "--out", out, "--max-chars", "5000")
+    assert "redoing all" in output
+    assert manifest(out)["run"]["processed"] == 4
+    assert len(shard_records(out)) == 1
+
+
+def test_save_docs_writes_docbin_shards(nlp, tmp_path: Path):
+    from pipeline.io import read_docs
+
+    long_text = "\n\n".join(
+        path.read_text(encoding="utf-8") for path in sorted(DATA.rglob("*.txt"))
+    )
+    (tmp_path / "news").mkdir()
+    shutil.copy(SEED_TEXT, tmp_path / "news" / "seed.txt")
+    (tmp_path / "news" / "long.txt").write_text(long_text, encoding="utf-8")
+    out = tmp_path / "out"
+    assert extract(tmp_path / "news", "--out", out, "--save-docs", "--max-chars", "4000")[0] == 0
+    assert manifest(out)["output"]["docs"] == "docs"
+    docs = list(read_docs(out, nlp.vocab))
+    seed = [doc for doc in docs if doc._.doc_id == "seed.txt"]
+    assert len(seed) == 1 and seed[0].text == SEED_TEXT.read_text(encoding="utf-8")
+    assert len(seed[0]._.entities) == (tables(out)["entities"]["doc_id"] == "seed.txt").sum()
+    pieces = [doc for doc in docs if doc._.doc_id == "long.txt"]
+    assert len(pieces) > 3
+    offsets = [doc.user_data["ru_news.offset"] for doc in pieces]
+    assert all(
+        long_text[o : o + len(d.text)] == d.text for o, d in zip(offsets, pieces, strict=True)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands wired to modules written beside this one
+# ---------------------------------------------------------------------------------------------
+
+
+def fake_module(name: str, **attributes) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__dict__.update(attributes)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("command", "module"),
+    [
+        ("relations", "pipeline.evaluate.facts"),
+        ("nerel-relations", "pipeline.evaluate.nerel_relations"),
+        ("rured", "pipeline.evaluate.rured"),
+    ],
+)
+def test_evaluate_relation_scorers_print_their_scores(command, module, tmp_path, monkeypatch):
+    from pipeline.evaluate.scoring import Score
+
+    calls = []
+
+    def evaluate(nlp, folder, limit):
+        calls.append((folder, limit))
+        return [Score("holds_position", 3, 1, 2), Score("ALL", 3, 1, 2)]
+
+    monkeypatch.setitem(sys.modules, module, fake_module(module, evaluate=evaluate))
+    report = tmp_path / "scores.json"
+    result = CliRunner().invoke(
+        app, ["evaluate", command, "--data", str(tmp_path), "--limit", "5", "--json", str(report)]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == [(tmp_path, 5)]
+    header, *rows = result.output.splitlines()
+    assert header.split() == ["type", "precision", "recall", "f1", "tp", "fp", "fn"]
+    assert rows[0].split()[:2] == ["holds_position", "0.75"]
+    assert json.loads(report.read_text(encoding="utf-8"))["scores"][1]["type"] == "ALL"
+
+
+def test_evaluate_uses_the_scorers_own_frame_else_repr(tmp_path, monkeypatch):
+    name = "pipeline.evaluate.rured"
+    own = fake_module(
+        name,
+        evaluate=lambda nlp, folder, limit: {"recall": 0.5},
+        scores_frame=lambda result: pd.DataFrame([result]),
+    )
+    monkeypatch.setitem(sys.modules, name, own)
+    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
+    assert result.output.split() == ["recall", "0.5"]
+    monkeypatch.setitem(sys.modules, name, fake_module(name, evaluate=lambda *a: ("x", 1)))
+    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
+    assert result.exit_code == 0 and result.output.strip() == "('x', 1)"
+    monkeypatch.setitem(sys.modules, name, None)  # import fails
+    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
+    assert result.exit_code == 1 and "no scorer for rured" in result.output
+
+
+def test_render_writes_a_page(tmp_path, monkeypatch):
+    def render_file(path, out_html, **options):
+        Path(out_html).write_text(f"<html>{Path(path).name} {options}</html>", encoding="utf-8")
+        return Path(out_html)
+
+    display = fake_module("pipeline.display", render_file=render_file)
+    monkeypatch.setitem(sys.modules, "pipeline.display", display)
+    page = tmp_path / "page.html"
+    result = CliRunner().invoke(app, ["render", str(SEED_TEXT), "--out", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.read_text(encoding="utf-8") == f"<html>{SEED_TEXT.name} {{}}</html>"
