@@ -159,6 +159,15 @@ def opens_straight(line: str, index: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+# spaCy rebuilds `doc.text` from every token on each access; the stage reads it hundreds of
+# times per document, so it keeps the text of the doc being processed here.
+_TEXTS: dict[int, str] = {}
+
+
+def text_of(doc: Doc) -> str:
+    return _TEXTS.get(id(doc)) or doc.text
+
+
 class QuoteFinder:
     """Fills `doc._.quotes`; reads tokens, the parse and linked mentions, never re-parses."""
 
@@ -166,6 +175,13 @@ class QuoteFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        _TEXTS[id(doc)] = doc.text
+        try:
+            return self._find(doc)
+        finally:
+            _TEXTS.pop(id(doc), None)
+
+    def _find(self, doc: Doc) -> Doc:
         mentions = MentionIndex(doc.spans.get(MENTIONS_KEY, []))
         used: set[int] = set()  # cue tokens already attributed
         found = list(direct_quotes(doc, used))
@@ -185,7 +201,7 @@ def overlaps_any(quote: Found, ranges: list[tuple[int, int]]) -> bool:
 
 
 def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
-    for open_at, close_at in quoted_spans(doc.text):
+    for open_at, close_at in quoted_spans(text_of(doc)):
         yield from attributed(doc, open_at, close_at, used)
     yield from colon_lines(doc, used)
     yield from colon_clauses(doc, used)
@@ -195,7 +211,7 @@ def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
 
 def attributed(doc: Doc, open_at: int, close_at: int, used: set[int]) -> Iterator[Found]:
     """A quoted span with a cue after it, before it with a colon, or inside it."""
-    start, end = strip_range(doc.text, open_at + 1, close_at)
+    start, end = strip_range(text_of(doc), open_at + 1, close_at)
     if end <= start:
         return
     inner = split_by_attribution(doc, start, end)
@@ -220,15 +236,18 @@ def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def token_after(doc: Doc, char: int) -> Token | None:
-    for token in doc:
-        if token.idx >= char and not token.is_space:
-            return token
-    return None
+    """The first word token starting at or after `char` (spaCy's binary search, not a scan)."""
+    span = (
+        doc.char_span(char, len(text_of(doc)), alignment_mode="contract")
+        if char < len(text_of(doc))
+        else None
+    )
+    return next((token for token in span or [] if not token.is_space), None)
 
 
 def cue_after(doc: Doc, close_at: int) -> Token | None:
     """ "«…», — сказал он": a dash after the closing mark, then a cue verb within a few words."""
-    match = re.match(r"[\s,.!?…]*[—–−-]\s*", doc.text[close_at + 1 :])
+    match = re.match(r"[\s,.!?…]*[—–−-]\s*", text_of(doc)[close_at + 1 :])
     if not match or "\n" in match.group():
         return None
     first = token_after(doc, close_at + 1 + match.end())
@@ -240,7 +259,7 @@ def cue_after(doc: Doc, close_at: int) -> Token | None:
 
 def cue_before_colon(doc: Doc, open_at: int) -> Token | None:
     """ "Лавров заявил: «…»": a colon before the opening mark, a cue verb before the colon."""
-    before = doc.text[:open_at].rstrip(" \t")
+    before = text_of(doc)[:open_at].rstrip(" \t")
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
@@ -253,7 +272,7 @@ def cue_before_colon(doc: Doc, open_at: int) -> Token | None:
 
 def split_by_attribution(doc: Doc, start: int, end: int):
     """ "«Мы готовы, — сказал он. — Но не сейчас»": content before and after the attribution."""
-    text = doc.text[start:end]
+    text = text_of(doc)[start:end]
     for match in re.finditer(r"[,.!?…]?\s+[—–]\s+", text):
         cue_token = token_after(doc, start + match.end())
         if cue_token is None or cue_token.idx >= end:
@@ -262,27 +281,36 @@ def split_by_attribution(doc: Doc, start: int, end: int):
         cue = next((t for t in window if is_cue_verb(t)), None)
         if cue is None:
             continue
-        rest = re.search(r"[.,:]\s+[—–]\s+", doc.text[cue.idx : end])
+        rest = re.search(r"[.,:]\s+[—–]\s+", text_of(doc)[cue.idx : end])
         if rest is None:
             continue
         first = strip_range(
-            doc.text, start, start + match.start() + (1 if text[match.start()] in "!?…" else 0)
+            text_of(doc), start, start + match.start() + (1 if text[match.start()] in "!?…" else 0)
         )
-        second = strip_range(doc.text, cue.idx + rest.end(), end)
+        second = strip_range(text_of(doc), cue.idx + rest.end(), end)
         if first[1] > first[0] and second[1] > second[0]:
             return (first, second), cue
     return None
 
 
+def lines_after_colons(text: str) -> Iterator[tuple[int, tuple[int, int]]]:
+    """(colon offset, (start, end) of the next non-blank line) for each line ending in a colon;
+    one pass over the lines (a regex over the whole text backtracks on long lines)."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for (start, end), following in zip(lines, lines[1:], strict=False):
+        stripped = text[start:end].rstrip(" \t")
+        if stripped.endswith(":") and text[following[0] : following[1]].strip():
+            yield start + len(stripped) - 1, following
+
+
 def colon_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
     """A line ending in a colon after a cue, and the next line as the quote (Wikinews)."""
-    for line in re.finditer(r"[^\n]*:[ \t]*\n+([^\n]+)", doc.text):
-        colon_at = doc.text.rindex(":", line.start(), line.start(1))
-        quote_start, quote_end = strip_range(doc.text, line.start(1), line.end(1))
+    for colon_at, line in lines_after_colons(text_of(doc)):
+        quote_start, quote_end = strip_range(text_of(doc), *line)
         if (
             quote_end <= quote_start
-            or doc.text[quote_start] in OPENING
-            or (doc.text[quote_start] == STRAIGHT)
+            or text_of(doc)[quote_start] in OPENING
+            or (text_of(doc)[quote_start] == STRAIGHT)
         ):
             continue
         colon = doc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
@@ -308,12 +336,12 @@ def colon_clauses(doc: Doc, used: set[int]) -> Iterator[Found]:
             for t in colon.sent
             if colon.i - ATTRIBUTION_REACH <= t.i < colon.i and is_cue_verb(t) and t.i not in used
         ]
-        start, end = strip_range(doc.text, nxt.idx, colon.sent.end_char)
+        start, end = strip_range(text_of(doc), nxt.idx, colon.sent.end_char)
         end = (
             end - 1
             if end > start
-            and doc.text[end - 1] in ".!?…"
-            and doc.text[start:end].count("(") == doc.text[start:end].count(")")
+            and text_of(doc)[end - 1] in ".!?…"
+            and text_of(doc)[start:end].count("(") == text_of(doc)[start:end].count(")")
             else end
         )
         if cues and end > start:
@@ -324,7 +352,7 @@ def colon_clauses(doc: Doc, used: set[int]) -> Iterator[Found]:
 
 def dialogue_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
     """ "— Мы готовы, — сказал он. — Но не сейчас." — direct speech opened by a dash."""
-    for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", doc.text):
+    for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", text_of(doc)):
         inner = split_by_attribution(doc, line.start(1), line.end(1))
         if inner is not None:
             (first, second), cue = inner
@@ -337,7 +365,7 @@ def dialogue_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
             if cue is None:
                 continue
             cut = match.start() + (1 if line.group(1)[match.start()] in "!?…" else 0)
-            parts = [strip_range(doc.text, line.start(1), line.start(1) + cut)]
+            parts = [strip_range(text_of(doc), line.start(1), line.start(1) + cut)]
         if cue.i in used:
             continue
         used.add(cue.i)
@@ -352,15 +380,15 @@ def interview_lines(doc: Doc) -> Iterator[Found]:
         m for m in doc.spans.get(MENTIONS_KEY, []) if m.label_ == "PERSON" and m._.kind == "name"
     ]
     for mention in persons:
-        line_start = doc.text.rfind("\n", 0, mention.start_char) + 1
-        if doc.text[line_start : mention.start_char].strip():
+        line_start = text_of(doc).rfind("\n", 0, mention.start_char) + 1
+        if text_of(doc)[line_start : mention.start_char].strip():
             continue
-        after = re.match(r"[ \t]*:[ \t]*", doc.text[mention.end_char :])
+        after = re.match(r"[ \t]*:[ \t]*", text_of(doc)[mention.end_char :])
         if not after:
             continue
-        line_end = doc.text.find("\n", mention.end_char)
-        line_end = len(doc.text) if line_end < 0 else line_end
-        start, end = strip_range(doc.text, mention.end_char + after.end(), line_end)
+        line_end = text_of(doc).find("\n", mention.end_char)
+        line_end = len(text_of(doc)) if line_end < 0 else line_end
+        start, end = strip_range(text_of(doc), mention.end_char + after.end(), line_end)
         if end > start:
             yield Found(
                 "direct", start, end, None, None, None, (mention.start_char, mention.end_char)
@@ -451,7 +479,7 @@ def previous_sentence(cue: Token) -> tuple[int, int] | None:
     while start > 0:
         sentence = doc[start - 1].sent
         if any(not t.is_space for t in sentence):
-            return strip_range(doc.text, sentence.start_char, sentence.end_char)
+            return strip_range(text_of(doc), sentence.start_char, sentence.end_char)
         start = sentence.start
     return None
 
@@ -580,7 +608,7 @@ def record(
         quote.kind,
         quote.start,
         quote.end,
-        doc.text[quote.start : quote.end],
+        text_of(doc)[quote.start : quote.end],
         speaker,
         speaker_id,
         speaker_text,
