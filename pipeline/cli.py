@@ -1,9 +1,10 @@
 """The `ru-news` command: `extract` folders of news into tables, `evaluate` on gold corpora,
 `render` one text as an HTML page.
 
-Exit codes: 0 everything processed, 1 fatal (e.g. OUT not writable, a worker died, the Dask
-scheduler cannot be reached), 2 usage error (bad option, no input file found), 3 finished but
-some documents failed (see manifest.json "failures"); 130 after Ctrl-C.
+Exit codes: 0 everything processed, 1 fatal (e.g. OUT not writable, worker processes that
+cannot start, the Dask scheduler cannot be reached), 2 usage error (bad option, no input file
+found), 3 finished but some documents failed (see manifest.json "failures"; a file on which a
+local worker process died twice is one of them); 130 after Ctrl-C.
 
 `extract` streams its results to OUT as shards (one per unit of work: a Parquet part per table,
 then a commit record), so memory stays flat and a run killed at any moment (even kill -9) keeps
@@ -315,6 +316,10 @@ class Run:
         self.store.commit(number, batch.tables, record, batch.docs)
         self.next_shard += 1
         self.new.extend(batch.files)
+        if batch.worker:  # none for a batch of files whose worker died on them
+            self._count_worker(batch)
+
+    def _count_worker(self, batch: Batch) -> None:
         worker = batch.worker
         key = f"{worker.get('host')}:{worker.get('pid')}"
         stats = self.workers.setdefault(
@@ -454,7 +459,7 @@ def _execute(run: Run, nlp, chunk_chars: int) -> None:
         stopped = ("interrupted", EXIT_INTERRUPTED)
     except OutputError as error:
         stopped = (f"cannot write to {run.out}: {error}", EXIT_FATAL)
-    except Exception as error:  # a worker died, the scheduler cannot be reached, ...
+    except Exception as error:  # workers cannot start, the scheduler cannot be reached, ...
         stopped = (f"{type(error).__name__}: {error}", EXIT_FATAL)
     finally:
         batches.close()  # stops the worker pool or the cluster

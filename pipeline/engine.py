@@ -27,9 +27,16 @@ import socket
 import sys
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections import defaultdict, deque
+from collections.abc import Generator, Iterable, Iterator
+from concurrent.futures import (
+    ALL_COMPLETED,
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
@@ -58,6 +65,10 @@ GROUP_CHARS = 256_000  # characters of docs in one `nlp.pipe` call (bounds the m
 TRIM_RSS_MB = 560.0
 CACHE_ENTRIES = 60_000  # ... when they hold more than this many entries (not for every unit)
 VOCAB_STRINGS = 1_000_000
+# Local worker processes start with "spawn": a clean interpreter, no state forked from the
+# command (threads, locks). Tests switch to "fork" to hand workers a patched module.
+START_METHOD = "spawn"
+WORKER_DIED = "worker died while processing"  # the error of a file that killed its worker twice
 OFFSET_KEY = "ru_news.offset"  # doc.user_data of a slice saved with --save-docs
 ENGINES = ("local", "dask")
 # Dask worker defaults that cost this CPU-bound pipeline a third of its speed, measured on news:
@@ -322,6 +333,18 @@ def merge_slices(parts: list[tuple[int, Rows]]) -> Rows:
 def _batch(
     records: list[FileRecord], rows: dict[int, Rows], docs: DocBin | None, seconds: float
 ) -> Batch:
+    """The files' tables, with who did the work."""
+    worker = {
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
+        "peak_rss_mb": peak_rss_mb(),
+        "seconds": round(seconds, 3),
+    }
+    docbytes = docs.to_bytes() if docs is not None else None
+    return Batch(_tables(records, rows), tuple(records), docbytes, worker)
+
+
+def _tables(records: list[FileRecord], rows: dict[int, Rows]) -> dict[str, pd.DataFrame]:
     """Tables with the files' rows in input order; a failed file has only its documents row."""
     table_rows: Rows = {table: [] for table in TABLES}
     for index, record in enumerate(records):
@@ -330,14 +353,7 @@ def _batch(
                 table_rows[table].extend(file_rows)
         else:
             table_rows["documents"].append(error_row(record.doc_id, record.path, record.error))
-    tables = {table: frame(table, table_rows[table]) for table in TABLES}
-    worker = {
-        "host": socket.gethostname(),
-        "pid": os.getpid(),
-        "peak_rss_mb": peak_rss_mb(),
-        "seconds": round(seconds, 3),
-    }
-    return Batch(tables, tuple(records), docs.to_bytes() if docs is not None else None, worker)
+    return {table: frame(table, table_rows[table]) for table in TABLES}
 
 
 def peak_rss_mb() -> float | None:
@@ -495,40 +511,141 @@ def run_local(
 def _run_pool(
     chunks: list[list[InputFile]], workers: int, options: dict, config: str | None
 ) -> Iterator[Batch]:
-    """Keeps two chunks per worker in flight and yields results as they finish, so a slow
-    chunk holds nobody up and finished results never pile up in memory."""
-    executor = ProcessPoolExecutor(
+    """Batches of a pool of `workers` processes as they finish. A worker that dies (SIGKILL,
+    the OOM killer, a crash in native code) breaks the whole pool and fails every chunk in
+    flight without saying whose it was: those chunks are redone one file at a time (see
+    `_isolate`), then a fresh pool goes on with the rest, so one poison file costs its own
+    row, not the run."""
+    todo = deque(chunks)
+    while todo:
+        lost = yield from _pool_pass(todo, workers, options, config)
+        yield from _isolate(lost, options, config)
+
+
+def _start_pool(workers: int, config: str | None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=multiprocessing.get_context(START_METHOD),
         initializer=_init_worker,
         initargs=(config, os.getpid()),
     )
-    todo = iter(chunks)
+
+
+def _pool_pass(
+    todo: deque[list[InputFile]], workers: int, options: dict, config: str | None
+) -> Generator[Batch, None, list[list[InputFile]]]:
+    """Runs chunks from `todo` with two per worker in flight, yielding results as they finish
+    (a slow chunk holds nobody up, finished results never pile up); returns the chunks lost
+    when a worker died (an empty list when `todo` is done)."""
+    executor = _start_pool(workers, config)
     order: dict[Future, int] = {}
-    pending: set[Future] = set()
+    chunk_of: dict[Future, list[InputFile]] = {}
 
     def submit(count: int) -> None:
-        for chunk in islice(todo, count):
-            future = executor.submit(_work, chunk, options)
-            order[future] = len(order)
-            pending.add(future)
+        for _ in range(min(count, len(todo))):
+            try:
+                future = executor.submit(_work, todo[0], options)
+            except BrokenProcessPool:  # a worker died between tasks: the next pool takes it
+                return
+            order[future], chunk_of[future] = len(order), todo.popleft()
 
     submit(2 * workers)
+    lost: list[list[InputFile]] = []
     finished = False
     try:
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        while chunk_of:
+            done, _ = wait(chunk_of, return_when=ALL_COMPLETED if lost else FIRST_COMPLETED)
             for future in sorted(done, key=order.__getitem__):
-                pending.discard(future)
+                chunk = chunk_of.pop(future)
+                if isinstance(future.exception(), BrokenProcessPool):
+                    lost.append(chunk)  # the others in flight fail at once: collect them all
+                    continue
                 batch = future.result()
-                submit(1)
+                if not lost:
+                    submit(1)
                 yield batch
         finished = True
     finally:
-        if not finished:  # interrupted or failed: do not wait for work nobody will use
-            for process in list(getattr(executor, "_processes", {}).values()):
-                process.terminate()
-        executor.shutdown(wait=finished, cancel_futures=True)
+        _stop(executor, finished)
+    return lost
+
+
+def _stop(executor: ProcessPoolExecutor, finished: bool) -> None:
+    """Shut the pool down; after an interruption or a failure without waiting for work
+    nobody will use (its processes are terminated)."""
+    if not finished:
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.terminate()
+    executor.shutdown(wait=finished, cancel_futures=True)
+
+
+def _isolate(chunks: list[list[InputFile]], options: dict, config: str | None) -> Iterator[Batch]:
+    """The chunks of a pool broken by a dying worker, redone one file at a time in a
+    one-process pool: a file that kills its worker again is then surely the culprit and
+    becomes an error row, and the pool is restarted for the next file. Each chunk still comes
+    back as one batch. A pool that cannot even start (the pipeline fails to load in it) is
+    fatal: that is no file's fault."""
+    executor: ProcessPoolExecutor | None = None
+    finished = False
+    try:
+        for chunk in chunks:
+            parts = []
+            for file in chunk:
+                executor = executor or _ready_pool(config)
+                try:
+                    parts.append(executor.submit(_work, [file], options).result())
+                except BrokenProcessPool:
+                    parts.append(_died(file))
+                    executor.shutdown(wait=True)
+                    executor = None
+            yield join_batches(parts)
+        finished = True
+    finally:
+        if executor is not None:
+            _stop(executor, finished)
+
+
+def _ready_pool(config: str | None) -> ProcessPoolExecutor:
+    """A one-process pool whose worker has loaded the pipeline (a no-op task has run)."""
+    executor = _start_pool(1, config)
+    try:
+        executor.submit(os.getpid).result()
+    except BrokenProcessPool as error:
+        executor.shutdown(wait=True)
+        raise RuntimeError("worker processes die before their first task") from error
+    return executor
+
+
+def _died(file: InputFile) -> Batch:
+    """The error row of a file whose worker died on it twice. No digest: a rerun tries the
+    file again (the death may have been the machine's, e.g. memory taken by others)."""
+    record = FileRecord(file.doc_id, safe_str(file.path), None, None, WORKER_DIED)
+    return Batch(_tables([record], {}), (record,))
+
+
+def join_batches(parts: list[Batch]) -> Batch:
+    """One batch from batches of consecutive files: tables and records in order, Docs merged,
+    worker figures of the last part that had a worker (seconds summed)."""
+    tables = {table: _concat([part.tables[table] for part in parts]) for table in TABLES}
+    files = tuple(record for part in parts for record in part.files)
+    docbins = [DocBin(store_user_data=True).from_bytes(p.docs) for p in parts if p.docs]
+    docs = None
+    if docbins:
+        for docbin in docbins[1:]:
+            docbins[0].merge(docbin)
+        docs = docbins[0].to_bytes()
+    workers = [part.worker for part in parts if part.worker]
+    worker = dict(workers[-1]) if workers else {}
+    if workers:
+        worker["seconds"] = round(sum(w.get("seconds", 0.0) for w in workers), 3)
+        worker["peak_rss_mb"] = max(w.get("peak_rss_mb") or 0.0 for w in workers)
+    return Batch(tables, files, docs, worker)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of one table as one (empty ones left out: pandas warns about their dtypes)."""
+    full = [df for df in frames if len(df)]
+    return pd.concat(full, ignore_index=True) if full else frames[0]
 
 
 def _init_worker(config: str | None, parent: int | None = None) -> None:

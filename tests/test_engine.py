@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import textwrap
@@ -306,6 +307,69 @@ def test_guided_chunks_shrink_towards_the_end(tmp_path: Path):
     assert sizes[0] == 25 and sizes == sorted(sizes, reverse=True)
     assert min(sizes[:-1]) >= engine.MIN_CHUNK_CHARS // 1_000  # the last one: what is left
     assert engine.plan_chunks(files, 1, 30_000) == engine.chunk_files(files, 30_000)
+
+
+@pytest.fixture
+def forked_workers(monkeypatch):
+    """Local workers forked from the test process, so that they run this module's patches
+    (spawned ones would import a clean engine); returns a function that makes every worker
+    call `hook(files)` before its unit of work."""
+    monkeypatch.setattr(engine, "START_METHOD", "fork")
+    process_files = engine.process_files
+
+    def install(hook):
+        def patched(files, *args, **kwargs):
+            hook(files)
+            return process_files(files, *args, **kwargs)
+
+        monkeypatch.setattr(engine, "process_files", patched)
+
+    return install
+
+
+def test_a_worker_killed_on_a_file_costs_that_file_not_the_run(tmp_path: Path, forked_workers):
+    """A worker killed with SIGKILL (as by the OOM killer) whenever it holds one file: the
+    chunks in flight are redone file by file, the culprit dies again and becomes an error
+    row, every other file has its rows and the run ends with exit code 3."""
+    news = tmp_path / "news"
+    news.mkdir()
+    for index, path in enumerate(NEWS):
+        (news / f"{index}.txt").write_text(path.read_text(encoding="utf-8"), "utf-8")
+    (news / "2-poison.txt").write_text("Путин прибыл в Казань.", encoding="utf-8")
+
+    def kill_on_poison(files):
+        if any("poison" in engine.as_input_file(file).doc_id for file in files):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    forked_workers(kill_on_poison)
+    out = tmp_path / "out"
+    command = ["extract", str(news), "--out", str(out), "--workers", "2", "--chunk-chars", "6000"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 3, result.output
+    documents = read_table(out, "documents", "parquet").set_index("doc_id")
+    assert len(documents) == len(NEWS) + 1
+    assert documents.loc["2-poison.txt", "error"] == engine.WORKER_DIED
+    assert documents.drop(index="2-poison.txt")["error"].isna().all()
+    mentioned = set(read_table(out, "mentions", "parquet")["doc_id"])
+    assert mentioned == {f"{index}.txt" for index in range(len(NEWS))}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [failure["doc_id"] for failure in manifest["failures"]] == ["2-poison.txt"]
+    assert manifest["run"]["complete"] and manifest["run"]["processed"] == len(NEWS) + 1
+    # a rerun tries the culprit again (the death may have been the machine's) and only it
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 3, result.output
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]["processed"] == 1
+
+
+def test_workers_that_cannot_start_are_fatal(tmp_path: Path, forked_workers, monkeypatch):
+    """Workers dying before any task is no file's fault: exit 1, no file blamed."""
+    monkeypatch.setattr(engine, "_build", lambda config: os._exit(1))
+    out = tmp_path / "out"
+    command = ["extract", str(DATA), "--out", str(out), "--workers", "2", "--chunk-chars", "4000"]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 1, result.output
+    assert "die before their first task" in result.output
+    assert not (out / "documents.parquet").exists()
 
 
 def test_dask_local_cluster_matches_the_local_engine(tmp_path: Path):
