@@ -45,6 +45,9 @@ SPEAKER_WORDS = 6  # at most this many words of an unnamed speaker ("источ�
 ATTRIBUTION_REACH = 4  # tokens after a dash in which the cue verb must appear
 STRAIGHT = '"'
 CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
+COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
+ABOUT = {"о", "об", "обо"}  # "заявил о своих планах": the о-phrase is what was said
+PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,11 @@ class QuoteFinder:
         used: set[int] = set()  # cue tokens already attributed
         found = list(direct_quotes(doc, used))
         inside = [(q.start, q.end) for q in found]
-        found += [q for q in indirect_quotes(doc, used) if not overlaps_any(q, inside)]
+        found += [
+            q
+            for q in indirect_quotes(doc, used)
+            if not overlaps_any(q, inside) and not cue_inside(q, inside)
+        ]
         found.sort(key=lambda q: q.start)
         sentence_of = sentence_ids(doc)
         doc._.quotes = [
@@ -198,6 +205,13 @@ class QuoteFinder:
 
 def overlaps_any(quote: Found, ranges: list[tuple[int, int]]) -> bool:
     return any(quote.start < end and start < quote.end for start, end in ranges)
+
+
+def cue_inside(quote: Found, ranges: list[tuple[int, int]]) -> bool:
+    """A cue inside direct speech ("«Я думаю, что …»") is the quoted person's, not a report."""
+    return quote.cue_span is not None and any(
+        start <= quote.cue_span[0] and quote.cue_span[1] <= end for start, end in ranges
+    )
 
 
 def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
@@ -437,14 +451,18 @@ def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) ->
     if not reports_speech(cue):
         return None
     speaker = subject_of(cue)
-    pointer = points_back(cue)
-    if pointer:
+    cue_chars = cue_span(cue, lemmas, frame)
+    if is_gerund(cue) or is_first_person(cue):
+        clause = complement(cue, restricted_frame(cue, frame))
+        return Found("indirect", *clause, cue_name, cue_chars, speaker) if clause else None
+    if points_back(cue):
         previous = previous_sentence(cue)
         if previous is None:
             return None
         return Found("indirect", *previous, cue_name, cue_chars, speaker)
-    if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
-        content = outside(doc, cue, cue.subtree)
+    attribution = parenthetical(cue)
+    if attribution is not None:
+        content = outside(doc, cue, attribution)
         return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
     clause = complement(cue, frame)
     if clause is None:
@@ -452,16 +470,91 @@ def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) ->
     return Found("indirect", *clause, cue_name, cue_chars, speaker)
 
 
+def parenthetical(cue: Token) -> list[Token] | None:
+    """The words of an attribution inserted into its content ("…, передает ТАСС", "как заявил
+    министр, …", "…, утверждает Пастухов, …"), or None. A negated cue ("по-немецки не
+    говорили") attributes nothing around it."""
+    if is_negated(cue):
+        return None
+    if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
+        return list(cue.subtree)
+    return inverted_attribution(cue)
+
+
+def inverted_attribution(cue: Token) -> list[Token] | None:
+    """ "Между тем, утверждает экономист Александр Аузан, свои деньги есть": a cue set off by a
+    comma or dash, its subject right after it and closed by punctuation, no что-clause. The
+    parser often makes such a cue the root, so its subtree is the whole sentence; the
+    attribution is the cue through its subject."""
+    doc, sentence = cue.doc, cue.sent
+    if cue.i == sentence.start or doc[cue.i - 1].text not in PARENTHESIS_OPEN:
+        return None
+    subject = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS and c.i > cue.i), None)
+    if subject is None:
+        return None
+    words = sorted(subject.subtree, key=lambda t: t.i)
+    between = doc[cue.i + 1 : words[0].i]
+    if len(between) > ATTRIBUTION_REACH or any(t.is_punct for t in between):
+        return None
+    end = words[-1].i + 1
+    if end < sentence.end and not doc[end].is_punct:
+        return None
+    if complement(cue, "clause") is not None:
+        return None
+    return list(doc[cue.i : end])
+
+
 def reports_speech(cue: Token) -> bool:
-    """A finite or predicative cue of a third party: not a gerund ("отметив"), not the
-    author's "Отметим" or "Напомним", not an imperative."""
-    if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Conv" in cue.morph.get("VerbForm"):
+    """A finite or predicative cue of a third party, or of a named first person ("я утверждаю,
+    что …" in an interview, as "я утверждал" already is: the past has no person); not the
+    author's subjectless "Отметим" or "Напомним", not an imperative. Gerunds ("сказав, что …")
+    are cues too, but only with a clause or о-phrase (see `indirect_quote`)."""
+    if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood"):
         return False
-    return "1" not in cue.morph.get("Person") and "Imp" not in cue.morph.get("Mood")
+    if is_first_person(cue):
+        return any(c.dep_ in SUBJECT_DEPS for c in cue.children)
+    return True
+
+
+def is_gerund(token: Token) -> bool:
+    return "Conv" in token.morph.get("VerbForm")
+
+
+def is_first_person(token: Token) -> bool:
+    return "1" in token.morph.get("Person")
+
+
+def restricted_frame(cue: Token, frame: str) -> str:
+    """Gerunds and a first person report only through a clause: "отметив установку бюста" is
+    no quote, a parenthetical "я думаю" is a hedge. A trailing gerund keeps its о-phrase
+    ("…, заявив о своих планах"); a leading one frames a topic ("Говоря о ситуации, он …")."""
+    if frame == "about" and is_gerund(cue) and cue.i > cue.head.i:
+        return "about"
+    return "clause"
+
+
+def is_negated(token: Token) -> bool:
+    return any(fold(c.text) == "не" and c.i < token.i for c in token.children)
 
 
 def mark_of(token: Token) -> str | None:
     return next((fold(c.text) for c in token.children if c.dep_ == "mark"), None)
+
+
+def complementizer(clause: Token) -> str | None:
+    """The "что"/"чтобы"/"будто" opening a clause: its mark, or its first word when the parser
+    gave the complementizer another label ("заявил, что не знает": "что" as obj)."""
+    mark = mark_of(clause)
+    if mark in COMPLEMENTIZERS:
+        return mark
+    first = next((t for t in clause.subtree if not t.is_punct), None)
+    if first is not None and first.i < clause.i and is_complementizer(first):
+        return fold(first.text)
+    return None
+
+
+def is_complementizer(token: Token) -> bool:
+    return fold(token.text) in COMPLEMENTIZERS and token.pos_ == "SCONJ"
 
 
 def points_back(cue: Token) -> bool:
@@ -493,15 +586,19 @@ def complement(cue: Token, frame: str) -> tuple[int, int] | None:
     for child in cue.children:
         if child.i < cue.i:
             continue
-        if child.dep_ in CLAUSE_DEPS and mark_of(child) in {"что", "чтобы"}:
+        if child.dep_ in CLAUSE_DEPS and complementizer(child):
             return tokens_range(child.subtree, skip_marks=True)
         if child.dep_ == "obl" and fold(child.text) == "том":  # "сообщил о том, что …"
-            clause = next((c for c in child.children if mark_of(c) in {"что", "чтобы"}), None)
+            clause = next((c for c in child.children if complementizer(c)), None)
             if clause is not None:
                 return tokens_range(clause.subtree, skip_marks=True)
     clause = clause_below(cue)
     if clause is not None:
         return tokens_range(clause.subtree, skip_marks=True)
+    if frame == "about" and cue_form(cue) in {"Fin", "Conv"}:
+        topic = about_phrase(cue)
+        if topic is not None:
+            return tokens_range(topic.subtree, skip=preposition(topic, ABOUT))
     if frame == "call":
         infinitive = next(
             (
@@ -524,7 +621,9 @@ def clause_below(cue: Token) -> Token | None:
     """A что-clause whose head hangs (within three steps) below the cue, when the parse did
     not attach it to the cue itself."""
     for token in cue.doc[cue.i + 1 : cue.sent.end]:
-        if token.dep_ != "mark" or fold(token.text) not in {"что", "чтобы"}:
+        if not is_complementizer(token) and not (
+            token.dep_ == "mark" and fold(token.text) in COMPLEMENTIZERS
+        ):
             continue
         head = token.head
         for ancestor in list(head.ancestors)[:3]:
@@ -535,13 +634,42 @@ def clause_below(cue: Token) -> Token | None:
     return None
 
 
+def cue_form(cue: Token) -> str | None:
+    forms = cue.morph.get("VerbForm")
+    return forms[0] if forms else None
+
+
+def about_phrase(cue: Token) -> Token | None:
+    """The о-phrase a speech verb governs ("заявил о своих планах", "О важности шага говорил
+    министр"); not "об этом", which points back."""
+    return next(
+        (
+            child
+            for child in cue.children
+            if child.dep_ == "obl"
+            and child.pos_ in {"NOUN", "PROPN"}
+            and preposition(child, ABOUT) is not None
+        ),
+        None,
+    )
+
+
+def preposition(noun: Token, words: set[str]) -> Token | None:
+    return next(
+        (c for c in noun.children if c.dep_ == "case" and fold(c.text) in words and c.i < noun.i),
+        None,
+    )
+
+
 def tokens_range(
     tokens, skip: Token | None = None, skip_marks: bool = False, skip_case: bool = False
 ):
     """Char range of tokens (in order), without a leading mark word and edge punctuation."""
     tokens = [t for t in tokens if not t.is_space and (skip is None or t.i != skip.i)]
     if skip_marks:
-        while tokens and (tokens[0].dep_ == "mark" or tokens[0].is_punct):
+        while tokens and (
+            tokens[0].dep_ == "mark" or tokens[0].is_punct or is_complementizer(tokens[0])
+        ):
             tokens = tokens[1:]
     while tokens and tokens[-1].text in CLAUSE_END:
         tokens = tokens[:-1]
@@ -572,13 +700,52 @@ def outside(doc: Doc, cue: Token, parenthetical) -> tuple[int, int] | None:
 
 
 def subject_of(cue: Token) -> Token | None:
-    """The speaker token: the cue's subject, or the subject of the verb an adjective cue
-    ("уверен") or a cue phrase hangs on."""
-    for token in (cue, cue.head):
-        subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
-        if subject is not None:
-            return subject
-    return None
+    """The speaker token: the cue's subject; for an impersonal or indefinite-personal cue
+    ("говорится в обращении Немцова", "как заявили в министерстве") the document or
+    institution it names; else the subject of the verb an adjective cue ("уверен"), a gerund
+    or a cue phrase hangs on — but not for a parenthetical cue, whose head is the content."""
+    subject = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS), None)
+    if subject is not None:
+        return subject
+    if is_impersonal(cue) or is_indefinite_personal(cue):
+        return document_of(cue)
+    if cue.dep_ == "parataxis" or mark_of(cue) == "как":
+        return None
+    return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def correlative(preposition: Token) -> bool:
+    """ "заявил о том, что …": the content is the что-clause, "о том" is not part of the cue."""
+    return fold(preposition.head.text) in {"том", "тот", "этом", "это"}
+
+
+def is_impersonal(cue: Token) -> bool:
+    """ "говорится", "сообщается", "отмечается": a reflexive cue with no speaker as subject."""
+    return cue.pos_ == "VERB" and fold(cue.lemma_).endswith(("ся", "сь"))
+
+
+def is_indefinite_personal(cue: Token) -> bool:
+    """ "заявили в министерстве", "сообщили в пресс-службе": a finite plural with no subject."""
+    return (
+        cue.pos_ == "VERB"
+        and "Fin" in cue.morph.get("VerbForm")
+        and "Plur" in cue.morph.get("Number")
+    )
+
+
+def document_of(cue: Token) -> Token | None:
+    """The document or institution a subjectless cue cites: "в заявлении МИД", "на сайте
+    ведомства", "в министерстве" (locative, so not "в понедельник")."""
+    return next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "obl"
+            and "Loc" in c.morph.get("Case")
+            and preposition(c, {"в", "во", "на"}) is not None
+        ),
+        None,
+    )
 
 
 def cue_lemma(cue: Token) -> str:
@@ -588,7 +755,18 @@ def cue_lemma(cue: Token) -> str:
 
 def cue_range(cue: Token) -> tuple[int, int]:
     found = cue_at(cue)
-    last = cue.doc[cue.i + len(found[0]) - 1] if found else cue
+    return cue_span(cue, *found) if found else (cue.idx, cue.idx + len(cue.text))
+
+
+def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]:
+    """The cue's characters: its words, plus the preposition it governs right after it, as
+    PARC takes a verb's particle into the cue ("указывает на", "заявил о")."""
+    doc = cue.doc
+    last = doc[cue.i + len(lemmas) - 1]
+    governed = {"on": {"на"}, "about": ABOUT}.get(frame, set())
+    following = doc[last.i + 1] if last.i + 1 < cue.sent.end else None
+    if following is not None and fold(following.text) in governed and not correlative(following):
+        last = following
     return cue.idx, last.idx + len(last.text)
 
 
@@ -682,7 +860,7 @@ def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
 def speaker_phrase(token: Token) -> Span:
     """An unnamed speaker's words: the subject noun with its modifiers ("источник издания")."""
     words = [t for t in token.subtree if not t.is_punct][:SPEAKER_WORDS]
-    words = [t for t in words if t.i >= token.i or t.head == token]
+    words = [t for t in words if t.i >= token.i or (t.head == token and t.dep_ != "case")]
     start = min(t.i for t in words)
     end = max(t.i for t in words) + 1
     return token.doc[start:end]
