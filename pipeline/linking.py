@@ -39,6 +39,8 @@ if not Span.has_extension("entity_id"):
     Span.set_extension("entity_id", default=None)
 if not Doc.has_extension("entities"):
     Doc.set_extension("entities", default=[])
+if not Doc.has_extension("posts"):
+    Doc.set_extension("posts", default=[])
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "ьич", "овна", "евна", "ична", "инична")
 SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
@@ -182,6 +184,7 @@ class Cluster:
     owner: int | None = None  # cluster id of the state/organisation of the post
     post_at: int = 0  # token where the text first gives the post: unknown before it
     gender: str | None = None  # of a person, from the morphology of its names
+    titles: list[tuple[PostPhrase, int | None]] = field(default_factory=list)  # every post given
 
     def holds_before(self, position: int) -> bool:
         return self.post is not None and self.post_at < position
@@ -211,7 +214,25 @@ class Linker:
             entities.append(asdict(entity_record(cluster, ids[id(cluster)], clusters)))
         doc.spans[MENTIONS_KEY] = sorted(mentions, key=lambda m: (m.start, -m.end, m.label_))
         doc._.entities = entities
+        doc._.posts = post_records(ordered, ids)
         return doc
+
+
+def post_records(clusters: list[Cluster], ids: dict[int, int]) -> list[dict]:
+    """Every post the text gives a person, with the entity it is a post of: a person may hold
+    several ("министр по делам разведки, глава Комиссии по атомной энергии Дан Меридор")."""
+    return [
+        {
+            "entity_id": ids[id(cluster)],
+            "post": phrase.post,
+            "post_class": phrase.post_class,
+            "of_id": ids.get(owner) if owner is not None else None,
+            "start": phrase.start,
+            "end": phrase.end,
+        }
+        for cluster in clusters
+        for phrase, owner in cluster.titles
+    ]
 
 
 def span_key(span: Span) -> tuple[int, int, str]:
@@ -371,11 +392,12 @@ def link_references(
 
 
 def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
-    """The first post the text gives a person becomes the entity's position."""
+    """Every post is kept; the first the text gives a person becomes the entity's position."""
+    owner = links.owner_of(phrase)
+    cluster.titles.append((phrase, id(owner) if owner is not None else None))
     if cluster.post is not None:
         return
     cluster.post, cluster.post_class, cluster.post_at = phrase.post, phrase.post_class, phrase.start
-    owner = links.owner_of(phrase)
     cluster.owner = id(owner) if owner is not None else None
 
 

@@ -18,9 +18,14 @@ from spacy.tokens import Doc, Span, Token
 
 from .entities import ORG, PERSON, PLACE, STATE
 from .gazetteer import fold, lemmas_match
+from .names import phrase_nominative
 from .resources import read_tsv
 
 ANY_CLASS = "any"
+APPOSITION_MARKS = {",", "—", "–", "-", "("}
+OPENING_QUOTES = {"«", '"', "„", "“"}
+CLOSING_QUOTES = {"»", '"', "“", "”"}
+CLOSING_MARKS = {",", ".", ")", "—", "–", "-", ";"}
 
 
 @dataclass(frozen=True)
@@ -59,10 +64,13 @@ def classes_match(a: str, b: str) -> bool:
 
 
 def match_post(doc: Doc, index: int) -> tuple[int, str, str] | None:
-    """(end, post lemma, class) of the longest post starting at token `index`."""
+    """(end, post, class) of the longest post starting at token `index`: the lemma of a
+    one-word post, the nominative of a phrase ("председатель совета директоров")."""
     for lemmas, post_class in post_lexicon().get(fold(doc[index].lemma_), []):
         if lemmas_match(doc, index, lemmas):
-            return index + len(lemmas), " ".join(lemmas), post_class
+            end = index + len(lemmas)
+            post = lemmas[0] if end == index + 1 else phrase_nominative(doc[index:end]).lower()
+            return end, post, post_class
     return None
 
 
@@ -107,10 +115,13 @@ def right_dependents(
     ("министр" + "финансов" + "России"); return the new end and that state/organisation."""
     owner = None
     while end < len(doc):
-        mention = outermost_at(end, mentions, {STATE, ORG, PLACE})
+        quoted = doc[end].text in OPENING_QUOTES  # "капитан клуба «Спартак»"
+        mention = outermost_at(end + quoted, mentions, {STATE, ORG, PLACE})
         if mention is not None and start <= mention.root.head.i < end:
             owner = owner if owner is not None and owner.label_ == ORG else mention
             end = mention.end
+            if quoted and end < len(doc) and doc[end].text in CLOSING_QUOTES:
+                end += 1
             continue
         token = doc[end]
         if (
@@ -139,17 +150,22 @@ def adjective_owner(start: int, head: int, mentions: list[Span]) -> Span | None:
 def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     """The person this phrase is a title of: a name right after it in the same case
     ("Президенту Таджикистана Эмомали Рахмону"), or a name before it and a comma
-    ("Эмомали Рахмон, президент Таджикистана,")."""
+    ("Эмомали Рахмон, президент Таджикистана,"; "Светлана Яковлева - директор фонда,")."""
     head_case = doc[phrase.head].morph.get("Case")
     after = outermost_at(phrase.end, mentions, {PERSON})
     if after is not None and after.root.morph.get("Case") == head_case:
         return after
-    if phrase.start >= 2 and doc[phrase.start - 1].text == ",":
+    if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
         before = [m for m in mentions if m.end == phrase.start - 1 and m.label_ == PERSON]
         closing = doc[phrase.end].text if phrase.end < len(doc) else "."
-        if before and closing in {",", ".", ")", "—", "–", "-", ";"}:
+        if before and (closing in CLOSING_MARKS or in_apposition(doc[phrase.head], before[0])):
             return before[0]
     return None
+
+
+def in_apposition(post: Token, name: Span) -> bool:
+    """The parse hangs the post on the name ("Светлана Яковлева - директор института и …")."""
+    return post.dep_ == "appos" and name.start <= post.head.i < name.end
 
 
 def is_referential(phrase: PostPhrase, doc: Doc) -> bool:

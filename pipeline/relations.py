@@ -23,29 +23,30 @@ relations give one row per unordered pair per document.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
 from itertools import combinations
 
 from spacy.language import Language
+from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
-from .resources import read_tsv
+from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=[])
 
 SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}
-SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
-NEGATIONS = {"не", "ни"}
 PARTICIPANTS = {PERSON, STATE, ORG}
+PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": cities sign too
 DESTINATIONS = {STATE, PLACE}
+STATE_POSTS = {"head_of_state", "head_of_government"}
 YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -86,9 +87,11 @@ class Found:
 
 
 @cache
-def cues() -> dict[str, tuple[str, str]]:
-    """Lemma → (relation, role)."""
-    return {row["lemma"]: (row["relation"], row["role"]) for row in read_tsv("relation_cues.tsv")}
+def cues() -> dict[str, str]:
+    """Lemma → "relation/role", the value patterns test with `_.relation_cue`."""
+    return {
+        row["lemma"]: f"{row['relation']}/{row['role']}" for row in read_tsv("relation_cues.tsv")
+    }
 
 
 @cache
@@ -96,27 +99,89 @@ def money_words() -> dict[str, tuple[str, str]]:
     return {row["lemma"]: (row["kind"], row["value"]) for row in read_tsv("money.tsv")}
 
 
-def cue(token: Token) -> tuple[str, str] | None:
+def relation_cue(token: Token) -> str | None:
     return cues().get(fold(token.lemma_))
+
+
+if not Token.has_extension("relation_cue"):
+    Token.set_extension("relation_cue", getter=relation_cue)
+
+
+def cue_of(token: Token) -> tuple[str, str]:
+    """(relation, role) of a cue word, else empty strings."""
+    relation, _, role = (token._.relation_cue or "").partition("/")
+    return relation, role
+
+
+@cache
+def pattern_table() -> dict[str, list[dict]]:
+    """models/relation_patterns.json: name → DependencyMatcher pattern."""
+    return read_json("relation_patterns.json")["patterns"]
+
+
+class Roles:
+    """What the patterns found around one trigger word: role → tokens (with the number of
+    steps between the trigger and the clause a subject was taken from)."""
+
+    def __init__(self, trigger: Token):
+        self.trigger = trigger
+        self.tokens: dict[str, list[Token]] = defaultdict(list)
+        self.subject_depths: dict[int, list[Token]] = defaultdict(list)
+
+    def add(self, role: str, token: Token, depth: int) -> None:
+        if role == "clause_subject":
+            self.subject_depths[depth].append(token)
+        elif token not in self.tokens[role]:
+            self.tokens[role].append(token)
+
+    def __getitem__(self, role: str) -> list[Token]:
+        return self.tokens.get(role, [])
+
+    def clause_subjects(self) -> list[Token]:
+        """The subjects of the nearest clause that has one."""
+        return self.subject_depths[min(self.subject_depths)] if self.subject_depths else []
+
+    @property
+    def cancelled(self) -> bool:
+        """ "не подписали", "отказались от встречи"."""
+        return bool(self["negation"] or self["refusal"])
 
 
 class RelationFinder:
     """Fills `doc._.relations` from the parse, the linked mentions and the entities."""
 
-    def __init__(self, name: str):
+    def __init__(self, nlp: Language, name: str):
         self.name = name
+        self.matcher = DependencyMatcher(nlp.vocab)
+        self.node_names: dict[int, list[str]] = {}
+        for key, pattern in pattern_table().items():
+            self.matcher.add(key, [pattern])
+            self.node_names[nlp.vocab.strings[key]] = [node["RIGHT_ID"] for node in pattern]
 
     def __call__(self, doc: Doc) -> Doc:
         context = Context(doc)
+        events = [roles for roles in self.match(doc) if not roles.cancelled]
         found = [
-            *signed_agreements(context),
-            *meetings(context),
-            *visits(context),
+            *signed_agreements(context, events),
+            *meetings(context, events),
             *trade_targets(context),
-            *positions(context),
         ]
+        visited = list(visits(context, events))
+        found += [*visited, *positions(context, visited)]
         doc._.relations = [asdict(row) for row in rows(doc, unique(found))]
         return doc
+
+    def match(self, doc: Doc) -> list[Roles]:
+        """Every trigger word with the roles the patterns filled around it."""
+        by_trigger: dict[int, Roles] = {}
+        for match_id, token_ids in self.matcher(doc):
+            names = self.node_names[match_id]
+            trigger = doc[token_ids[names.index("trigger")]]
+            roles = by_trigger.setdefault(trigger.i, Roles(trigger))
+            depth = sum(name.startswith("via") for name in names)
+            for name, token_id in zip(names, token_ids, strict=True):
+                roles.add(name, doc[token_id], depth)
+        return [by_trigger[i] for i in sorted(by_trigger)]
 
 
 class Context:
@@ -134,42 +199,21 @@ class Context:
         found = [m for m in self.mentions.covering(token.i) if m.label_ in types]
         return max(found, key=len)._.entity_id if found else None
 
-    def entities_of(self, token: Token, types: set[str]) -> list[int]:
-        """Entities named by a token and the tokens coordinated with it ("Токаев и Рахмон")."""
-        ids = [self.entity_at(t, types) for t in [token, *token.conjuncts]]
+    def entities_of(self, tokens: list[Token], types: set[str]) -> list[int]:
+        """Entities named by tokens and the tokens coordinated with them ("Токаев и Рахмон")."""
+        ids = [self.entity_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
         return list(dict.fromkeys(i for i in ids if i is not None))
 
     def type_of(self, entity_id: int | None) -> str | None:
         return self.entities[entity_id]["type"] if entity_id in self.entities else None
 
 
-def negated(token: Token) -> bool:
-    """ "не подписали", "отказались от встречи"."""
-    if any(fold(child.text) in NEGATIONS for child in token.children):
-        return True
-    return any((cue(a) or ("", ""))[1] == "refusal" for a in list(token.ancestors)[:2])
-
-
-def children(token: Token, deps: set[str], case: set[str] | None = None) -> Iterator[Token]:
-    """Children with these relations (and one of these prepositions, if given)."""
-    for child in token.children:
-        if child.dep_ in deps and (
-            case is None or any(fold(g.text) in case for g in child.children if g.dep_ == "case")
-        ):
-            yield child
-
-
-def clause_subjects(token: Token) -> list[Token]:
-    """Subjects of the token's clause: its own, else those of the verb it hangs on."""
-    for head in [token, *list(token.ancestors)[:3]]:
-        subjects = list(children(head, SUBJECT_DEPS))
-        if subjects:
-            return subjects
-    return []
-
-
 def pairs(ids: list[int]) -> Iterator[tuple[int, int]]:
     yield from combinations(ids, 2)
+
+
+def of_relation(events: list[Roles], relation: str) -> Iterator[Roles]:
+    return (roles for roles in events if cue_of(roles.trigger)[0] == relation)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,41 +221,18 @@ def pairs(ids: list[int]) -> Iterator[tuple[int, int]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def signed_agreements(context: Context) -> Iterator[Found]:
-    for token in context.doc:
-        relation, role = cue(token) or ("", "")
-        if relation != "signed_agreement" or role not in {"verb", "noun"} or negated(token):
+def signed_agreements(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """Signers are the subjects of "подписать/заключить" and whoever it is signed "с"; when
+    fewer than two are named, the parties "между" become the pair."""
+    for roles in of_relation(events, "signed_agreement"):
+        if not roles["document"]:
             continue
-        document = agreement_document(token)
-        if document is None:
-            continue
-        title = document_title(document)
-        if role == "verb" and token.pos_ == "VERB" and "Part" not in token.morph.get("VerbForm"):
-            signers = [
-                i for s in children(token, {"nsubj"}) for i in context.entities_of(s, PARTICIPANTS)
-            ]
-            signers += [
-                i
-                for o in children(token, {"obl", "nmod"}, {"с", "со"})
-                for i in context.entities_of(o, PARTICIPANTS)
-            ]
-        else:
-            signers = []
-        signers = list(dict.fromkeys(signers))
-        parties = [i for p in between(document) for i in context.entities_of(p, PARTICIPANTS)]
-        group = signers if len(signers) >= 2 else list(dict.fromkeys(parties))
+        signers = context.entities_of(roles["signer"], PARTICIPANTS)
+        parties = context.entities_of(roles["party"], PARTIES)
+        group = signers if len(signers) >= 2 else parties
+        title = document_title(roles["document"][0])
         for a, b in pairs(group):
-            yield Found("signed_agreement", a, b, token.sent, title)
-
-
-def agreement_document(token: Token) -> Token | None:
-    """The document signed: the object, the passive subject, the genitive of "подписание", or
-    the noun a participle ("подписываемого договора") qualifies."""
-    candidates = [*children(token, {"obj", "nsubj:pass", "nmod"})]
-    if token.dep_ in {"amod", "acl"}:
-        candidates.append(token.head)
-    candidates += [conjunct for c in candidates for conjunct in c.conjuncts]
-    return next((c for c in candidates if (cue(c) or ("", ""))[1] == "document"), None)
+            yield Found("signed_agreement", a, b, roles.trigger.sent, title)
 
 
 def document_title(document: Token) -> str:
@@ -231,63 +252,38 @@ def document_title(document: Token) -> str:
     return phrase_nominative(span).lower() if span.text[:1].isupper() else phrase_nominative(span)
 
 
-def between(document: Token) -> list[Token]:
-    """Parties named after "между" inside the document's phrase."""
-    return [t for t in document.subtree if any(fold(g.text) == "между" for g in t.children)]
-
-
 # ---------------------------------------------------------------------------------------------
 # met_with
 # ---------------------------------------------------------------------------------------------
 
 
-def meetings(context: Context) -> Iterator[Found]:
-    for token in context.doc:
-        relation, role = cue(token) or ("", "")
-        if relation != "met_with" or negated(token):
-            continue
-        if role == "verb" and token.pos_ == "VERB":
-            subjects = [
-                i for s in children(token, {"nsubj"}) for i in context.entities_of(s, PARTICIPANTS)
-            ]
-        elif role == "noun":
-            subjects = [
-                i for s in clause_subjects(token) for i in context.entities_of(s, PARTICIPANTS)
-            ]
-        else:
-            continue
-        partners = [
-            i
-            for p in children(token, {"obl", "nmod"}, {"с", "со"})
-            for i in context.entities_of(p, PARTICIPANTS)
-        ]
-        if role == "noun" and not partners and not held(token):
+def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """Participants: the subjects of "встретиться", or of the clause holding "переговоры", and
+    whoever the meeting is "с"; the place as attribute."""
+    for roles in of_relation(events, "met_with"):
+        noun = cue_of(roles.trigger)[1] == "noun"
+        subjects = context.entities_of(
+            roles.clause_subjects() if noun else roles["subject"], PARTICIPANTS
+        )
+        partners = context.entities_of(roles["partner"], PARTICIPANTS)
+        if noun and not partners and not roles["held"]:
             continue  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
-        place = meeting_place(context, token)
-        subjects = [s for s in dict.fromkeys(subjects) if s not in partners]
+        place = first_name(context, roles["place"], {PLACE, STATE})
+        subjects = [s for s in subjects if s not in partners]
+        sentence = roles.trigger.sent
         for a in subjects:
             for b in partners:
-                yield Found("met_with", a, b, token.sent, place)
+                yield Found("met_with", a, b, sentence, place)
         if not partners:
             for a, b in pairs(subjects):
-                yield Found("met_with", a, b, token.sent, place)
+                yield Found("met_with", a, b, sentence, place)
 
 
-def held(noun: Token) -> bool:
-    """ "провели переговоры": the meeting is the object of a verb that holds it."""
-    return noun.dep_ == "obj" and (cue(noun.head) or ("", ""))[1] == "support"
-
-
-def meeting_place(context: Context, token: Token) -> str | None:
-    """A place or state "в …" that hangs (within three steps) on the trigger."""
-    for candidate in token.sent:
-        if not any(fold(g.text) in {"в", "во"} for g in candidate.children if g.dep_ == "case"):
-            continue
-        if token in list(candidate.ancestors)[:3]:
-            place = context.entity_at(candidate, {PLACE, STATE})
-            if place is not None:
-                return context.entities[place]["name"]
-    return None
+def first_name(context: Context, tokens: list[Token], types: set[str]) -> str | None:
+    """The name of the first entity of these types the tokens name."""
+    found = context.entities_of(tokens[:1], types) if tokens else []
+    ids = found or context.entities_of(tokens, types)
+    return context.entities[ids[0]]["name"] if ids else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,61 +291,47 @@ def meeting_place(context: Context, token: Token) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def visits(context: Context) -> Iterator[Found]:
-    for token in context.doc:
-        relation, role = cue(token) or ("", "")
-        if relation != "visited" or negated(token):
-            continue
+def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """The visitor (subject, "его визит", "визит Путина", else the clause's subject) and the
+    state or place visited; the kind of visit as attribute."""
+    for roles in of_relation(events, "visited"):
         targets = [
             i
-            for t in children(token, {"obl", "nmod", "obj"}, None)
-            if t.dep_ == "obj" or any(fold(g.text) in {"в", "во", "на"} for g in t.children)
+            for t in roles["destination"]
             for i in [context.entity_at(t, DESTINATIONS)]
             if i is not None
         ]
         if not targets:
             continue
-        if role == "verb":
-            if token.pos_ != "VERB" or "Inf" in token.morph.get("VerbForm"):
-                continue
-            visitors = [
-                i
-                for s in children(token, {"nsubj"})
-                for i in context.entities_of(s, {PERSON, STATE, ORG})
-            ]
-            kind = visit_kind(next(children(token, {"obl"}, {"с", "со"}), None))
+        if cue_of(roles.trigger)[1] == "verb":
+            visitors = context.entities_of(roles["visitor"], PARTICIPANTS)
         else:
-            visitors = visit_owner(context, token)
-            kind = visit_kind(token)
+            visitors = visit_owner(context, roles)
+        kind = visit_kind(roles["kind"])
         for visitor in dict.fromkeys(visitors):
             for target in dict.fromkeys(targets):
                 if visitor != target:
-                    yield Found("visited", visitor, target, token.sent, kind)
+                    yield Found("visited", visitor, target, roles.trigger.sent, kind)
 
 
-def visit_owner(context: Context, noun: Token) -> list[int]:
+def visit_owner(context: Context, roles: Roles) -> list[int]:
     """ "его визит", "визит Путина", else the subject of the clause."""
-    for child in noun.children:
-        if child.i < noun.i and child.dep_ in {"det", "nmod"}:
-            found = context.entity_at(child, {PERSON})
-            if found is not None:
-                return [found]
-    for child in children(noun, {"nmod"}):
-        if child.i > noun.i and "Gen" in child.morph.get("Case"):
-            found = context.entity_at(child, {PERSON, STATE, ORG})
-            if found is not None:
-                return [found]
-    return [i for s in clause_subjects(noun) for i in context.entities_of(s, {PERSON})]
+    possessive = [t for t in roles["owner"] if t.i < roles.trigger.i]
+    for token in possessive:
+        found = context.entity_at(token, {PERSON})
+        if found is not None:
+            return [found]
+    for token in roles["owner"]:
+        found = context.entity_at(token, PARTICIPANTS) if token.i > roles.trigger.i else None
+        if found is not None:
+            return [found]
+    return context.entities_of(roles.clause_subjects(), {PERSON})
 
 
-def visit_kind(noun: Token | None) -> str | None:
+def visit_kind(adjectives: list[Token]) -> str | None:
     """ "государственный визит", "официальный визит"."""
-    if noun is None or fold(noun.lemma_) not in {"визит"}:
-        return None
-    adjectives = [c for c in noun.children if c.dep_ == "amod" and c.i < noun.i]
-    if not adjectives:
-        return None
-    return " ".join([*(fold(a.lemma_) for a in adjectives), "визит"])
+    before = sorted((a for a in adjectives if a.i < a.head.i), key=lambda a: a.i)
+    return " ".join([*(fold(a.lemma_) for a in before), "визит"]) if before else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,8 +342,8 @@ def visit_kind(noun: Token | None) -> str | None:
 def trade_targets(context: Context) -> Iterator[Found]:
     main_states = document_states(context)
     for sentence in context.doc.sents:
-        trade = [t for t in sentence if (cue(t) or ("", ""))[0] == "trade"]
-        targets = [t for t in sentence if (cue(t) or ("", ""))[1] == "target" and is_ahead(t)]
+        trade = [t for t in sentence if cue_of(t)[0] == "trade"]
+        targets = [t for t in sentence if cue_of(t)[1] == "target" and is_ahead(t)]
         money = parse_money(sentence)
         if not trade or not targets or money is None:
             continue
@@ -460,28 +442,42 @@ def target_year(sentence: Span) -> int | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def positions(context: Context) -> Iterator[Found]:
-    """A person's post from entity linking, read at its first title."""
-    by_name = {(e["name"], e["type"]): e["id"] for e in context.entities.values()}
-    for entity in context.entities.values():
-        if entity["type"] != PERSON or not entity["position"]:
+def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
+    """Every post entity linking gave a person ("Президент Таджикистана Эмомали Рахмон",
+    "Дан Меридор, министр по делам разведки"), read where the text gives it. A post given
+    without its state ("сказал Президент") and the same post held elsewhere in the document
+    only by someone else is inferred, see `home_state`."""
+    posts = context.doc._.posts
+    stated = {(p["entity_id"], p["post"]) for p in posts if p["of_id"] is not None}
+    seen = set()
+    for post in posts:
+        key = (post["entity_id"], post["post"], post["of_id"])
+        if key in seen or (post["of_id"] is None and key[:2] in stated):
             continue
-        titles = [
-            m
-            for m in context.doc.spans.get(MENTIONS_KEY, [])
-            if m._.entity_id == entity["id"] and m._.kind == "title"
-        ]
-        if not titles:
-            continue
-        owner = next(
-            (
-                by_name[(entity["position_of"], kind)]
-                for kind in (STATE, ORG, PLACE)
-                if (entity["position_of"], kind) in by_name
-            ),
-            None,
-        )
-        yield Found("holds_position", entity["id"], owner, titles[0].sent, entity["position"])
+        seen.add(key)
+        owner = post["of_id"]
+        if owner is None and post["post_class"] in STATE_POSTS:
+            owner = home_state(context, post, visited)
+        sentence = context.doc[post["start"]].sent
+        yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
+
+
+def home_state(context: Context, post: dict, visited: list[Found]) -> int | None:
+    """The state of a head of state or government whose state the text never names: in an
+    article about two states, a leader who visits one of them, or whose counterpart holds
+    the same post of one of them ("Президент Таджикистана Эмомали Рахмон"), leads the other."""
+    states = [e["id"] for e in context.entities.values() if e["type"] == STATE]
+    if len(states) != 2:  # only an article about exactly two states leaves one answer
+        return None
+    person = post["entity_id"]
+    elsewhere = {f.object for f in visited if f.subject == person}
+    elsewhere |= {
+        p["of_id"]
+        for p in context.doc._.posts
+        if p["entity_id"] != person and p["post_class"] == post["post_class"]
+    }
+    others = [s for s in states if s not in elsewhere]
+    return others[0] if len(others) == 1 else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,4 +531,4 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
 
 @Language.factory("ru_news_relations", default_config={})
 def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
-    return RelationFinder(name)
+    return RelationFinder(nlp, name)

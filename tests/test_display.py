@@ -202,6 +202,13 @@ def test_graph_of_a_run_merges_entities_across_documents():
     assert {KAZAKHSTAN, ("ORG", "Акорда")} <= set(isolated.nodes)
 
 
+def test_seed_graph_links_the_presidents_and_their_states(seed_doc):
+    graph = display.relation_graph(seed_doc)
+    assert {"signed_agreement", "met_with"} <= keys_between(graph, TOKAYEV, RAHMON)
+    assert "holds_position" in keys_between(graph, RAHMON, TAJIKISTAN)
+    assert "holds_position" in keys_between(graph, TOKAYEV, KAZAKHSTAN)  # inferred: see relations
+
+
 def test_graph_of_a_doc(nlp):
     doc = nlp("Касым-Жомарт Токаев и Эмомали Рахмон подписали договор.")
     tokayev, rahmon = entity_id(doc, "Касым-Жомарт Токаев"), entity_id(doc, "Эмомали Рахмон")
