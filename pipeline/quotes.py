@@ -15,6 +15,15 @@ The speaker is the subject of the cue (the genitive after "по словам"), 
 linking: "сказал Президент" names the person the title was linked to. Unnamed sources keep their
 words in `speaker_text` with no entity. Quoted phrases with no cue ("так называемая «оттепель»",
 "роман «Война и мир»") are not quotes. Content offsets never include quote marks or the cue.
+
+Cue span (`cue_start`..`cue_end`), as in PARC: the cue's words ("сказал", "по словам", "обратил
+внимание") plus the preposition the cue governs right after it ("указывает на", "заявил о"); not
+the complementizer ("что" opens the content), not punctuation, not "как" of "как заявил".
+Reporting without a named subject: an impersonal cue ("говорится в заявлении МИД") or an
+indefinite-personal one ("как сообщили в пресс-службе") takes the document or institution as
+the speaker. Gerunds ("сказав, что …") and a named first person ("я утверждаю, что …") report
+only through a clause; a negated cue attributes nothing around it; a cue inside direct speech
+belongs to the quote, not to the narrative.
 """
 
 from __future__ import annotations
