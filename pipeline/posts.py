@@ -59,6 +59,15 @@ def role_nouns() -> frozenset[str]:
     return frozenset(row["lemma"] for row in read_tsv("post_role_nouns.tsv"))
 
 
+def is_post(token: Token) -> bool:
+    """The token starts a post of the lexicon (read by relation patterns as `_.is_post`)."""
+    return match_post(token.doc, token.i) is not None
+
+
+if not Token.has_extension("is_post"):
+    Token.set_extension("is_post", getter=is_post)
+
+
 def classes_match(a: str, b: str) -> bool:
     return a == b or ANY_CLASS in {a, b}
 
@@ -80,24 +89,35 @@ def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
     index = 0
     while index < len(doc):
         token = doc[index]
-        noun = token.pos_ in {"NOUN", "PROPN"}
-        match = match_post(doc, index) if noun and index not in named else None
-        if match is None:
+        match = match_post(doc, index) if index not in named else None
+        head = post_head(doc, index, match[0]) if match is not None else None
+        if head is None:
             index += 1
             continue
         end, post, post_class = match
-        start = left_modifiers(token)
+        start = left_modifiers(doc[head])
         end, of = right_dependents(doc, start, end, mentions)
         of = of or adjective_owner(start, index, mentions)
         yield PostPhrase(
             start,
             end,
-            index,
+            head,
             post,
             post_class,
             *(of.start, of.end, of.label_) if of is not None else (None,) * 3,
         )
         index = end
+
+
+def post_head(doc: Doc, start: int, end: int) -> int | None:
+    """The noun a post is named by: its first word ("глава государства"), or the noun after
+    its adjectives ("генеральный директор"); None when the words are not a noun phrase."""
+    for token in doc[start:end]:
+        if token.pos_ in {"NOUN", "PROPN"}:
+            return token.i
+        if token.pos_ != "ADJ":
+            return None
+    return None
 
 
 def left_modifiers(token: Token) -> int:
@@ -131,8 +151,26 @@ def right_dependents(
         ):
             end += 1
             continue
+        if fold(token.text) == "и" and joins_genitive(doc, start, end):
+            end += 1  # "министр связи и массовых коммуникаций"
+            continue
+        place = outermost_at(end + 1, mentions, {STATE, PLACE})
+        if fold(token.text) in {"в", "во", "на"} and place and start <= place.root.head.i < end:
+            end = place.end  # "посол Японии в России": where the post is held
+            continue
         break
     return end, owner
+
+
+def joins_genitive(doc: Doc, start: int, end: int) -> bool:
+    """ "и" followed by a genitive conjunct of a word of the phrase."""
+    follower = next((t for t in doc[end + 1 : end + 3] if t.pos_ == "NOUN"), None)
+    return (
+        follower is not None
+        and follower.dep_ == "conj"
+        and start <= follower.head.i < end
+        and "Gen" in follower.morph.get("Case")
+    )
 
 
 def outermost_at(index: int, mentions: list[Span], labels: set[str]) -> Span | None:

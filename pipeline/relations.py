@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
+from .posts import find_post_phrases
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
@@ -167,7 +168,7 @@ class RelationFinder:
             *trade_targets(context),
         ]
         visited = list(visits(context, events))
-        found += [*visited, *positions(context, visited)]
+        found += [*visited, *positions(context, visited), *predicated_posts(context, events)]
         doc._.relations = [asdict(row) for row in rows(doc, unique(found))]
         return doc
 
@@ -460,6 +461,27 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
             owner = home_state(context, post, visited)
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
+
+
+def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """ "Леван Гачечиладзе стал депутатом парламента", "Мишустин назначен премьер-министром
+    России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
+    phrases = {
+        phrase.head: phrase
+        for phrase in find_post_phrases(context.doc, list(context.doc.spans.get(MENTIONS_KEY, [])))
+    }
+    for roles in events:
+        phrase = phrases.get(roles.trigger.i)
+        holders = context.entities_of(roles["holder"], {PERSON})
+        if phrase is None or not holders:
+            continue
+        owner = (
+            context.entity_at(context.doc[phrase.of_start], {phrase.of_label})
+            if phrase.of_start is not None
+            else None
+        )
+        for holder in holders:
+            yield Found("holds_position", holder, owner, roles.trigger.sent, phrase.post)
 
 
 def home_state(context: Context, post: dict, visited: list[Found]) -> int | None:
