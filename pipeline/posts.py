@@ -88,7 +88,6 @@ def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
     named = {i for m in mentions if m._.kind == "name" for i in range(m.start, m.end)}
     index = 0
     while index < len(doc):
-        token = doc[index]
         match = match_post(doc, index) if index not in named else None
         head = post_head(doc, index, match[0]) if match is not None else None
         if head is None:
