@@ -259,15 +259,21 @@ def document_title(document: Token) -> str:
 
 
 def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
-    """Participants: the subjects of "встретиться", or of the clause holding "переговоры", and
-    whoever the meeting is "с"; the place as attribute."""
+    """Participants: the subjects of "встретиться" (or "обсудить" with a partner), of the
+    clause holding "переговоры", the genitives of "встреча Путина и Си", and whoever the
+    meeting is "с"; the place as attribute."""
     for roles in of_relation(events, "met_with"):
-        noun = cue_of(roles.trigger)[1] == "noun"
-        subjects = context.entities_of(
-            roles.clause_subjects() if noun else roles["subject"], PARTICIPANTS
-        )
+        role = cue_of(roles.trigger)[1]
+        if role == "noun":  # "встреча Путина и Си", else the clause's: "Путин провёл встречу"
+            subjects = context.entities_of(roles["participant"], PARTICIPANTS) or (
+                context.entities_of(roles.clause_subjects(), PARTICIPANTS)
+            )
+        else:
+            subjects = context.entities_of(roles["subject"], PARTICIPANTS)
         partners = context.entities_of(roles["partner"], PARTICIPANTS)
-        if noun and not partners and not roles["held"]:
+        if role == "talk" and not partners:
+            continue  # "Россия и Китай обсудили торговлю" is not a meeting
+        if role == "noun" and not partners and not roles["held"] and not roles["participant"]:
             continue  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
         place = first_name(context, roles["place"], {PLACE, STATE})
         subjects = [s for s in subjects if s not in partners]
