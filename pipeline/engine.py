@@ -93,6 +93,7 @@ DASK_MISSING = (
 )
 
 Rows = dict[str, list[dict]]
+Tables = dict[str, pd.DataFrame]
 # columns holding character offsets, sentence numbers and per-document ids, per table
 OFFSETS = {
     "mentions": ("start", "end"),
@@ -178,7 +179,7 @@ def process_files(
             record = replace(record, slices=len(pieces))
             items.extend((piece, (index, offset)) for offset, piece in pieces)
         records.append(record)
-    results: dict[int, list[tuple[int, Rows]]] = defaultdict(list)
+    results: dict[int, list[tuple[int, Rows | Tables]]] = defaultdict(list)
     docs: dict[int, DocBin] = {}
     for (index, offset), result in _annotate(nlp, items, files, save_docs):
         if records[index].error is not None:
@@ -189,12 +190,17 @@ def process_files(
             docs.pop(index, None)
             continue
         rows, doc = result
+        if records[index].slices > 1:  # as DataFrames at once: a long text's rows add up
+            rows = {table: frame(table, rows[table]) for table in TABLES}
         results[index].append((offset, rows))
         if save_docs:
             if records[index].slices > 1:
                 doc.user_data[OFFSET_KEY] = offset
             docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
-    rows = {index: merge_slices(parts) for index, parts in results.items()}
+    rows = {
+        index: merge_slices(parts) if records[index].slices > 1 else parts[0][1]
+        for index, parts in results.items()
+    }
     docbin = None
     if save_docs:
         docbin = DocBin(store_user_data=True)
@@ -291,43 +297,45 @@ def _finish(doc: Doc, file: InputFile, docs: bool) -> tuple[Rows, Doc | None]:
     return doc_rows(doc, 0), doc if docs else None
 
 
-def merge_slices(parts: list[tuple[int, Rows]]) -> Rows:
-    """One document's rows from the rows of its slices (in order, each with its offset in the
+def merge_slices(parts: list[tuple[int, Tables]]) -> Tables:
+    """One document's tables from those of its slices (in order, each with its offset in the
     text): character offsets, sentence numbers and ids shifted so that they refer to the whole
-    text and stay unique."""
-    if len(parts) == 1:
-        return parts[0][1]
-    merged: Rows = {table: [] for table in TABLES}
-    document = dict(parts[0][1]["documents"][0])
-    document.update(chars=0, sentences=0, tokens=0)
-    sentence_shift, entity_shift = 0, 0
-    id_shift = dict.fromkeys(OWN_IDS.values(), 0)
-    for offset, rows in parts:
-        own = rows["documents"][0]
-        entity_ids = []
+    text and stay unique. Works on DataFrames, column by column: the rows of a 20 MB text as
+    dicts would cost several times the memory."""
+    merged: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES[1:]}
+    shifts = {"sentence_id": 0, "entity_id": 0, **dict.fromkeys(OWN_IDS.values(), 0)}
+    totals = dict.fromkeys(("chars", "sentences", "tokens"), 0)
+    for offset, tables in parts:
         for table in TABLES[1:]:
-            for row in rows[table]:
-                row = dict(row)
-                for column in OFFSETS.get(table, ()):
-                    if row.get(column) is not None:
-                        row[column] += offset
-                for column in ENTITY_IDS.get(table, ()):
-                    if row.get(column) is not None:
-                        entity_ids.append(row[column])
-                        row[column] += entity_shift
-                if table in OWN_IDS:
-                    row[OWN_IDS[table]] += id_shift[OWN_IDS[table]]
-                if row.get("sentence_id") is not None:
-                    row["sentence_id"] += sentence_shift
-                merged[table].append(row)
+            merged[table].append(_shifted(table, tables[table], offset, shifts))
         for table, column in OWN_IDS.items():
-            id_shift[column] += 1 + max((row[column] for row in rows[table]), default=-1)
-        entity_shift += 1 + max(entity_ids, default=-1)
-        sentence_shift += own["sentences"] or 0
-        for column in ("chars", "sentences", "tokens"):
-            document[column] += own[column] or 0
-    merged["documents"] = [document]
-    return merged
+            shifts[column] += 1 + _max_id([tables[table][column]])
+        shifts["entity_id"] += 1 + _max_id(
+            tables[table][column] for table, columns in ENTITY_IDS.items() for column in columns
+        )
+        own = tables["documents"].iloc[0]
+        for column in totals:
+            totals[column] += 0 if pd.isna(own[column]) else int(own[column])
+        shifts["sentence_id"] = totals["sentences"]
+    document = {**parts[0][1]["documents"].iloc[0].to_dict(), **totals}
+    return {"documents": frame("documents", [document]), **{t: _concat(merged[t]) for t in merged}}
+
+
+def _shifted(table: str, df: pd.DataFrame, offset: int, shifts: dict[str, int]) -> pd.DataFrame:
+    """A slice's table with offsets, ids and sentence numbers moved by the slices before it."""
+    moves = {column: offset for column in OFFSETS.get(table, ()) if column in df}
+    moves.update({column: shifts["entity_id"] for column in ENTITY_IDS.get(table, ())})
+    if table in OWN_IDS:
+        moves[OWN_IDS[table]] = shifts[OWN_IDS[table]]
+    if "sentence_id" in df:
+        moves["sentence_id"] = shifts["sentence_id"]
+    moves = {column: shift for column, shift in moves.items() if shift}
+    return df.assign(**{column: df[column] + shift for column, shift in moves.items()})
+
+
+def _max_id(columns: Iterable[pd.Series]) -> int:
+    """The largest id in these columns, -1 if there is none."""
+    return max((int(column.max()) for column in columns if column.notna().any()), default=-1)
 
 
 def _batch(
@@ -344,16 +352,32 @@ def _batch(
     return Batch(_tables(records, rows), tuple(records), docbytes, worker)
 
 
-def _tables(records: list[FileRecord], rows: dict[int, Rows]) -> dict[str, pd.DataFrame]:
-    """Tables with the files' rows in input order; a failed file has only its documents row."""
-    table_rows: Rows = {table: [] for table in TABLES}
+def _tables(records: list[FileRecord], rows: dict[int, Rows | Tables]) -> Tables:
+    """Tables with the files' rows in input order; a failed file has only its documents row.
+    Ordinary files come as rows (one DataFrame per table for all of them), sliced texts as
+    DataFrames already."""
+    pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
+    pending: Rows = {table: [] for table in TABLES}
+
+    def flush() -> None:
+        for table in TABLES:
+            if pending[table]:
+                pieces[table].append(frame(table, pending[table]))
+                pending[table] = []
+
     for index, record in enumerate(records):
-        if index in rows:
-            for table, file_rows in rows[index].items():
-                table_rows[table].extend(file_rows)
+        found = rows.get(index)
+        if found is None:
+            pending["documents"].append(error_row(record.doc_id, record.path, record.error))
+        elif isinstance(found["documents"], pd.DataFrame):
+            flush()
+            for table in TABLES:
+                pieces[table].append(found[table])
         else:
-            table_rows["documents"].append(error_row(record.doc_id, record.path, record.error))
-    return {table: frame(table, table_rows[table]) for table in TABLES}
+            for table in TABLES:
+                pending[table].extend(found[table])
+    flush()
+    return {table: _concat(pieces[table] or [frame(table, [])]) for table in TABLES}
 
 
 def peak_rss_mb() -> float | None:
