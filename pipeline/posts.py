@@ -153,12 +153,29 @@ def right_dependents(
         if fold(token.text) == "и" and joins_genitive(doc, start, end):
             end += 1  # "министр связи и массовых коммуникаций"
             continue
+        topic = topic_end(doc, start, end)
+        if topic is not None:
+            end = topic  # "министр по делам разведки", "директор по стратегии"
+            continue
         place = outermost_at(end + 1, mentions, {STATE, PLACE})
         if fold(token.text) in {"в", "во", "на"} and place and start <= place.root.head.i < end:
             end = place.end  # "посол Японии в России": where the post is held
             continue
         break
     return end, owner
+
+
+def topic_end(doc: Doc, start: int, end: int) -> int | None:
+    """End of a "по" + dative phrase that names the post's field, hanging on the phrase."""
+    if fold(doc[end].text) != "по":
+        return None
+    for token in doc[end + 1 : end + 4]:
+        if token.pos_ == "NOUN":
+            dative = "Dat" in token.morph.get("Case") and start <= token.head.i < end
+            return token.i + 1 if dative else None
+        if token.pos_ != "ADJ":
+            return None
+    return None
 
 
 def joins_genitive(doc: Doc, start: int, end: int) -> bool:
