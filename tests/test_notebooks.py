@@ -73,7 +73,9 @@ def test_corpus_runs():
 
 def test_evaluation_with_the_gold_corpora_if_present():
     notebook = execute("03_evaluation")
-    assert "published" in outputs(notebook)
+    shown = outputs(notebook)
+    assert "published" in shown
+    assert "occupation" in shown and "best 2016" in shown  # the relations table
     assert images(notebook) == 1
 
 
