@@ -32,6 +32,7 @@ from itertools import combinations
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
@@ -153,11 +154,19 @@ class RelationFinder:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
-        self.matcher = DependencyMatcher(nlp.vocab)
+        self.matcher: DependencyMatcher | None = None  # built per process from the patterns
         self.node_names: dict[int, list[str]] = {}
+
+    def __getstate__(self) -> dict:
+        """Pickled small (for worker processes): the matcher is rebuilt where it is used."""
+        return {**self.__dict__, "matcher": None, "node_names": {}}
+
+    def build_matcher(self, vocab: Vocab) -> DependencyMatcher:
+        matcher = DependencyMatcher(vocab)
         for key, pattern in pattern_table().items():
-            self.matcher.add(key, [pattern])
-            self.node_names[nlp.vocab.strings[key]] = [node["RIGHT_ID"] for node in pattern]
+            matcher.add(key, [pattern])
+            self.node_names[vocab.strings[key]] = [node["RIGHT_ID"] for node in pattern]
+        return matcher
 
     def __call__(self, doc: Doc) -> Doc:
         context = Context(doc)
@@ -174,6 +183,8 @@ class RelationFinder:
 
     def match(self, doc: Doc) -> list[Roles]:
         """Every trigger word with the roles the patterns filled around it."""
+        if self.matcher is None:
+            self.matcher = self.build_matcher(doc.vocab)
         by_trigger: dict[int, Roles] = {}
         for match_id, token_ids in self.matcher(doc):
             names = self.node_names[match_id]
