@@ -178,7 +178,9 @@ class RelationFinder:
         ]
         visited = list(visits(context, events))
         found += [*visited, *positions(context, visited), *predicated_posts(context, events)]
-        doc._.relations = [asdict(row) for row in rows(doc, unique(found))]
+        found = unique(found)
+        complete_positions(context, found)
+        doc._.relations = [asdict(row) for row in rows(doc, found)]
         return doc
 
     def match(self, doc: Doc) -> list[Roles]:
@@ -462,9 +464,8 @@ def target_year(sentence: Span) -> int | None:
 
 def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
     """Every post entity linking gave a person ("Президент Таджикистана Эмомали Рахмон",
-    "Дан Меридор, министр по делам разведки"), read where the text gives it. A post given
-    without its state ("сказал Президент") and the same post held elsewhere in the document
-    only by someone else is inferred, see `home_state`."""
+    "Дан Меридор, министр по делам разведки"), read where the text gives it. A head of state
+    or government whose state the text never names may get it from `home_state`."""
     posts = context.doc._.posts
     stated = {(p["entity_id"], p["post"]) for p in posts if p["of_id"] is not None}
     seen = set()
@@ -478,6 +479,21 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
             owner = home_state(context, post, visited)
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
+
+
+def complete_positions(context: Context, found: list[Found]) -> None:
+    """An entity's position_of, left empty by linking, from the post's inferred state, so
+    that the entities table says what the relations table says."""
+    for item in found:
+        entity = context.entities.get(item.subject)
+        if (
+            item.relation == "holds_position"
+            and item.object is not None
+            and entity is not None
+            and entity["position"] == item.attribute
+            and entity["position_of"] is None
+        ):
+            entity["position_of"] = context.entities[item.object]["name"]
 
 
 def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:

@@ -214,3 +214,9 @@ def test_every_post_of_a_person_is_a_row(nlp):
     posts = {(r["attribute"], r["object"]) for r in relations(nlp, text)
              if r["relation"] == "holds_position"}
     assert ("министр", "Россия") in posts and ("председатель совета директоров", "ВТБ") in posts, posts
+
+
+def test_inferred_state_is_the_entity_position_too(seed_doc):
+    """The entities table says what the relations table says: Токаев is президент of Казахстан."""
+    tokayev = next(e for e in seed_doc._.entities if e["name"] == "Касым-Жомарт Токаев")
+    assert (tokayev["position"], tokayev["position_of"]) == ("президент", "Казахстан")
