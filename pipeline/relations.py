@@ -44,7 +44,7 @@ from .tokenizer import sentence_ids
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=[])
 
-SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}
+SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}  # "deal" has a direction
 PARTICIPANTS = {PERSON, STATE, ORG}
 PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": cities sign too
 DESTINATIONS = {STATE, PLACE}
@@ -94,6 +94,12 @@ def cues() -> dict[str, str]:
     return {
         row["lemma"]: f"{row['relation']}/{row['role']}" for row in read_tsv("relation_cues.tsv")
     }
+
+
+@cache
+def deal_kinds() -> dict[str, str]:
+    """Lemma → what the deal is ("купить" → "покупка"), the attribute of a deal row."""
+    return {row["lemma"]: row["kind"] for row in read_tsv("relation_cues.tsv") if row["kind"]}
 
 
 @cache
@@ -176,6 +182,7 @@ class RelationFinder:
             *meetings(context, events),
             *trade_targets(context),
         ]
+        found += deals(context, events)
         visited = list(visits(context, events))
         found += [*visited, *positions(context, visited), *predicated_posts(context, events)]
         found = unique(found)
@@ -352,6 +359,36 @@ def visit_kind(adjectives: list[Token]) -> str | None:
     """ "государственный визит", "официальный визит"."""
     before = sorted((a for a in adjectives if a.i < a.head.i), key=lambda a: a.i)
     return " ".join([*(fold(a.lemma_) for a in before), "визит"]) if before else None
+
+
+# ---------------------------------------------------------------------------------------------
+# deal
+# ---------------------------------------------------------------------------------------------
+
+
+def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """Who buys, sells, lends, invests or fines (the actor: subject, "компанией Oracle", or the
+    subject of "объявила о покупке") and whom (the counterpart: object, "акций Facebook",
+    "у Sun", "Украине", "на «Майкрософт»", "покупка 3Com"); a merger pairs its companies. The
+    amount, when the sentence gives one, is the value."""
+    for roles in of_relation(events, "deal"):
+        actors = context.entities_of(roles["actor"], PARTIES)
+        if not actors and roles["held"]:
+            actors = context.entities_of(roles.clause_subjects(), PARTIES)
+        counterparts = [
+            c for c in context.entities_of(roles["counterpart"], PARTIES) if c not in actors
+        ]
+        kind = deal_kind(roles)
+        money = parse_money(roles.trigger.sent) or (None, None)
+        pairs_found = [(a, c) for a in actors for c in counterparts]
+        if not actors and kind == "слияние":
+            pairs_found = list(pairs(counterparts))
+        for actor, counterpart in pairs_found:
+            yield Found("deal", actor, counterpart, roles.trigger.sent, kind, *money)
+
+
+def deal_kind(roles: Roles) -> str | None:
+    return deal_kinds().get(fold(roles.trigger.lemma_))
 
 
 # ---------------------------------------------------------------------------------------------

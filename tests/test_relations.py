@@ -82,6 +82,27 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
 
 
 @pytest.mark.parametrize(
+    ("text", "actor", "counterpart", "kind", "value"),
+    [
+        # deals: purchases, loans, investments, fines, mergers, with the amount when given
+        ("Oracle приобрела Sun Microsystems за 7,4 млрд долларов.", "Oracle", "Sun Microsystems", "покупка", 7_400_000_000),
+        ("Digital Sky Technologies купила ещё 5% акций Facebook.", "Digital Sky Technologies", "Facebook", "покупка", None),
+        ("Россия дала Украине кредит на сумму 2 миллиарда долларов.", "Россия", "Украина", "кредит", 2_000_000_000),
+        ("Google инвестировала в Zynga 100 млн долларов.", "Google", "Zynga", "инвестиция", 100_000_000),
+        ("Федеральная антимонопольная служба оштрафовала МТС.", "Федеральная антимонопольная служба", "МТС", "штраф", None),
+        ("Еврокомиссия наложила на Microsoft штраф в размере 500 млн евро.", "Европейская комиссия", "Microsoft", "штраф", 500_000_000),
+        ("Сделка по слиянию компаний Oracle и Sun завершена.", "Oracle", "Sun", "слияние", None),
+        ("«Газпром» объявил о покупке компании «Сибнефть».", "Газпром", "Сибнефть", "покупка", None),
+    ],
+)
+def test_deal(nlp, text, actor, counterpart, kind, value):
+    rows = [r for r in relations(nlp, text) if r["relation"] == "deal"]
+    row = has(rows, "deal", actor, counterpart, symmetric=kind == "слияние")
+    assert row is not None, rows
+    assert (row["attribute"], row["value"]) == (kind, value), row
+
+
+@pytest.mark.parametrize(
     ("text", "value", "unit", "year", "metric"),
     [
         ("Ставим цель доведения объемов взаимной торговли между Казахстаном и Таджикистаном до 2 миллиардов долларов.", 2_000_000_000, "USD", None, "объем взаимной торговли"),
@@ -127,6 +148,10 @@ def test_trade_target(nlp, text, value, unit, year, metric):
         # talks of states with no partner, a meeting of one person reported by another
         ("Россия и Китай обсудили развитие торговли.", "met_with"),
         ("Дмитрий Песков рассказал о встрече Владимира Путина.", "met_with"),
+        # a deal not made, or with nobody named as its maker
+        ("Microsoft не купила Yahoo.", "deal"),
+        ("«Газпром» отказался от покупки компании «Сибнефть».", "deal"),
+        ("Аналитики обсуждают продажу компании «Сибнефть».", "deal"),
         # a post not held
         ("Иван Петров не стал директором завода.", "holds_position"),
         ("Иван Петров не является членом партии «Единая Россия».", "holds_position"),

@@ -7,8 +7,9 @@ What is compared:
   sentence become one meeting with every person they name ("Токаев и Рахмон встретились с
   Мирзиёевым" → one fact of three participants). Participants that are not persons are left
   out, as 2016's Meeting has persons only.
-- Deal ↔ signed_agreement: Participant = our signers and parties; the rows of one sentence
-  that name the same document (attribute) become one deal. Two rows are printed: `deal`,
+- Deal ↔ signed_agreement and deal: Participant = our signers and parties, or a deal's actor
+  and counterpart; the rows of one sentence that name the same document or deal kind
+  (attribute) become one deal. Two rows are printed: `deal`,
   every Deal fact with its `Type` argument, the 2016 setting (we never give a Type, so a deal
   we find scores at most 2/3 on a two-party fact); and `deal_agreement`, the Deals that are
   agreements between parties — Type купля/продажа (sale), услуги (services), инвестиции
@@ -345,7 +346,7 @@ def predicted_facts(doc: Doc) -> list[Fact]:
         label = f"{row.get('subject')} — {row.get('attribute')} — {row.get('object')}"
         facts.append(Fact(OCCUPATION, tuple(arguments), label=label))
     groups: dict[tuple, dict[object, Argument]] = defaultdict(dict)
-    for row in relations_of(doc, {"met_with", "signed_agreement"}):
+    for row in relations_of(doc, {"met_with", "signed_agreement", "deal"}):
         tag = MEETING if row["relation"] == "met_with" else DEAL
         key = (tag, row.get("sentence_id"), row.get("attribute") if tag == DEAL else None)
         for side in ("subject", "object"):
