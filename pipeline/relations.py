@@ -1,20 +1,30 @@
-"""Stage 9: who did what with whom — signed agreements, meetings, visits, trade targets, posts.
+"""Stage 9: who did what with whom — signed agreements, meetings, visits, deals, trade targets,
+posts.
 
-Rules read the dependency parse around trigger words from models/relation_cues.tsv and take the
-participants from entity linking, so "Токаев и Рахмон подписали договор" and "в ходе его визита в
-Таджикистан" name entities, not strings:
+spaCy DependencyMatcher patterns (models/relation_patterns.json) find, around each trigger word of
+models/relation_cues.tsv, the words that fill its roles (signer, document, partner, visitor,
+actor, holder…); the rules below turn those words into entities through entity linking, so
+"Токаев и Рахмон подписали договор" and "в ходе его визита в Таджикистан" name entities, not
+strings:
 
-- signed_agreement: signers are the subjects of "подписать/заключить" (or, when no signer is
-  named, the parties after "между"); the document is the object, in the nominative;
-- met_with: the subjects of "встретиться" or "провести переговоры/встречу", and whoever the
-  meeting is "с"; the place when the trigger has one ("в Пекине");
+- signed_agreement: signers are the subjects of "подписать/заключить" and whoever it is signed
+  "с" (or, when fewer than two signers are named, the parties after "между"); the document is
+  the object, in the nominative;
+- met_with: the subjects of "встретиться" (or "обсудить" with a partner), of the clause holding
+  "переговоры/встречу", the genitives of "встреча Путина и Си", and whoever the meeting is "с";
+  the place when the trigger has one ("в Пекине");
 - visited: the visitor of "визит/посетить/прибыть" (subject, possessive "его визит", genitive
   "визит Путина") and the state or place visited; the kind of visit as attribute;
+- deal: who buys, sells, lends, invests in or fines whom ("Oracle приобрела Sun", "Россия дала
+  Украине кредит"), the kind of deal as attribute, the amount as value;
 - trade_target: a planned volume of trade ("цель доведения объемов торговли до 2 млрд долларов",
   "товарооборот достигнет …"): value and unit parsed, year if stated; the states from the
   sentence, else the document's two main states; past figures ("достиг", "составил") are not
   targets;
-- holds_position: the post entity linking gave a person ("Президент Таджикистана Эмомали Рахмон").
+- holds_position: every post entity linking gave a person ("Президент Таджикистана Эмомали
+  Рахмон", "Дан Меридор, министр по делам разведки") and every post a predicate gives ("стал
+  депутатом парламента"); a leader's state the text never names is inferred in an article about
+  exactly two states.
 
 Negated or refused events ("не подписали", "отказался от встречи") yield nothing. Symmetric
 relations give one row per unordered pair per document.
