@@ -235,9 +235,6 @@ class Context:
         ids = [self.entity_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
         return list(dict.fromkeys(i for i in ids if i is not None))
 
-    def type_of(self, entity_id: int | None) -> str | None:
-        return self.entities[entity_id]["type"] if entity_id in self.entities else None
-
 
 def pairs(ids: list[int]) -> Iterator[tuple[int, int]]:
     yield from combinations(ids, 2)
@@ -318,8 +315,7 @@ def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
 
 def first_name(context: Context, tokens: list[Token], types: set[str]) -> str | None:
     """The name of the first entity of these types the tokens name."""
-    found = context.entities_of(tokens[:1], types) if tokens else []
-    ids = found or context.entities_of(tokens, types)
+    ids = context.entities_of(tokens, types)
     return context.entities[ids[0]]["name"] if ids else None
 
 
