@@ -55,6 +55,17 @@ def post_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 
 @cache
+def post_words() -> set[str]:
+    """Every lemma a post starts or ends with: the words a post's head can be."""
+    return {
+        word
+        for entries in post_lexicon().values()
+        for lemmas, _ in entries
+        for word in (lemmas[0], lemmas[-1])
+    }
+
+
+@cache
 def role_nouns() -> frozenset[str]:
     return frozenset(row["lemma"] for row in read_tsv("post_role_nouns.tsv"))
 

@@ -36,7 +36,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import combinations
 
 from spacy.language import Language
@@ -47,7 +47,7 @@ from spacy.vocab import Vocab
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
-from .posts import find_post_phrases
+from .posts import find_post_phrases, post_words
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
@@ -59,6 +59,7 @@ PARTICIPANTS = {PERSON, STATE, ORG}
 PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": cities sign too
 DESTINATIONS = {STATE, PLACE}
 STATE_POSTS = {"head_of_state", "head_of_government"}
+MAX_STEPS = 3  # how far up a nominal event's clause subject, how far down a meeting's place
 YEAR = re.compile(r"^(19|20)\d\d$")
 
 
@@ -118,7 +119,13 @@ def money_words() -> dict[str, tuple[str, str]]:
 
 
 def relation_cue(token: Token) -> str | None:
-    return cues().get(fold(token.lemma_))
+    return cue_of_lemma(token.lemma_)
+
+
+@lru_cache(maxsize=100_000)
+def cue_of_lemma(lemma: str) -> str | None:
+    """Cached: the matcher asks once per token for every pattern that tests a cue."""
+    return cues().get(fold(lemma))
 
 
 if not Token.has_extension("relation_cue"):
@@ -127,7 +134,7 @@ if not Token.has_extension("relation_cue"):
 
 def cue_of(token: Token) -> tuple[str, str]:
     """(relation, role) of a cue word, else empty strings."""
-    relation, _, role = (token._.relation_cue or "").partition("/")
+    relation, _, role = (cue_of_lemma(token.lemma_) or "").partition("/")
     return relation, role
 
 
@@ -135,6 +142,36 @@ def cue_of(token: Token) -> tuple[str, str]:
 def pattern_table() -> dict[str, list[dict]]:
     """models/relation_patterns.json: name → DependencyMatcher pattern."""
     return read_json("relation_patterns.json")["patterns"]
+
+
+def steps(token: Token, ancestor: Token) -> int:
+    """How many heads up from the token its ancestor is (0 for the token itself)."""
+    count = 0
+    while token != ancestor and token.head != token:
+        token, count = token.head, count + 1
+    return count if token == ancestor else len(token.doc)
+
+
+def by_lemma(attributes: dict) -> dict:
+    """The pattern's `_.relation_cue` and `_.is_post` tests as LEMMA tests: the same words,
+    read from the same lexicons, but checked by the matcher itself instead of a Python getter
+    per token and pattern (which made this stage cost as much as the parser)."""
+    attributes = dict(attributes)
+    extension = attributes.pop("_", {})
+    lemmas: set[str] = set()
+    if "relation_cue" in extension:
+        wanted = set(extension["relation_cue"]["IN"])
+        lemmas = {lemma for lemma, value in cues().items() if value in wanted}
+    elif extension.get("is_post"):
+        lemmas = post_words()
+    if extension:
+        attributes["LEMMA"] = {"IN": sorted(spellings(lemmas))}
+    return attributes
+
+
+def spellings(lemmas: set[str]) -> set[str]:
+    """Lexicon lemmas are folded (ё → е); the lemmatizer may write ё."""
+    return lemmas | {lemma.replace("е", "ё") for lemma in lemmas if "е" in lemma}
 
 
 class Roles:
@@ -170,19 +207,23 @@ class RelationFinder:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
-        self.matcher: DependencyMatcher | None = None  # built per process from the patterns
+        # built per process from the patterns: one matcher per set of trigger words, so a
+        # sentence is matched only against the patterns its words can start
+        self.matchers: dict[frozenset[str], DependencyMatcher] = {}
         self.node_names: dict[int, list[str]] = {}
 
     def __getstate__(self) -> dict:
-        """Pickled small (for worker processes): the matcher is rebuilt where it is used."""
-        return {**self.__dict__, "matcher": None, "node_names": {}}
+        """Pickled small (for worker processes): the matchers are rebuilt where they are used."""
+        return {**self.__dict__, "matchers": {}, "node_names": {}}
 
-    def build_matcher(self, vocab: Vocab) -> DependencyMatcher:
-        matcher = DependencyMatcher(vocab)
+    def build_matchers(self, vocab: Vocab) -> dict[frozenset[str], DependencyMatcher]:
+        matchers: dict[frozenset[str], DependencyMatcher] = {}
         for key, pattern in pattern_table().items():
-            matcher.add(key, [pattern])
+            nodes = [{**node, "RIGHT_ATTRS": by_lemma(node["RIGHT_ATTRS"])} for node in pattern]
+            triggers = frozenset(nodes[0]["RIGHT_ATTRS"]["LEMMA"]["IN"])
+            matchers.setdefault(triggers, DependencyMatcher(vocab)).add(key, [nodes])
             self.node_names[vocab.strings[key]] = [node["RIGHT_ID"] for node in pattern]
-        return matcher
+        return matchers
 
     def __call__(self, doc: Doc) -> Doc:
         context = Context(doc)
@@ -202,17 +243,35 @@ class RelationFinder:
 
     def match(self, doc: Doc) -> list[Roles]:
         """Every trigger word with the roles the patterns filled around it."""
-        if self.matcher is None:
-            self.matcher = self.build_matcher(doc.vocab)
+        if not self.matchers:
+            self.matchers = self.build_matchers(doc.vocab)
         by_trigger: dict[int, Roles] = {}
-        for match_id, token_ids in self.matcher(doc):
+        for start, match_id, ids in self.sentence_matches(doc):
             names = self.node_names[match_id]
-            trigger = doc[token_ids[names.index("trigger")]]
+            nodes = dict(zip(names, (doc[start + i] for i in ids), strict=True))
+            trigger = nodes["trigger"]
+            depth = steps(trigger, nodes.get("head", trigger))
+            if depth > MAX_STEPS or steps(nodes.get("place", trigger), trigger) > MAX_STEPS:
+                continue
             roles = by_trigger.setdefault(trigger.i, Roles(trigger))
-            depth = sum(name.startswith("via") for name in names)
-            for name, token_id in zip(names, token_ids, strict=True):
-                roles.add(name, doc[token_id], depth)
+            for name, token in nodes.items():
+                roles.add(name, token, depth)
         return [by_trigger[i] for i in sorted(by_trigger)]
+
+    def sentence_matches(self, doc: Doc) -> Iterator[tuple[int, int, list[int]]]:
+        """(sentence start, pattern, token offsets in the sentence) of every match. Each
+        sentence that has a trigger word is matched alone, as a small Doc without user data:
+        the matcher's cost grows with the length of what it is given, and a Span would be
+        copied with the whole document's user data."""
+        for sentence in doc.sents:
+            lemmas = {t.lemma_ for t in sentence}
+            matchers = [m for words, m in self.matchers.items() if not lemmas.isdisjoint(words)]
+            if not matchers:
+                continue
+            alone = sentence.as_doc()
+            for matcher in matchers:
+                for match_id, ids in matcher(alone):
+                    yield sentence.start, match_id, ids
 
 
 class Context:
