@@ -440,6 +440,8 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
         actors = context.entities_of(roles["actor"], PARTIES)
         if not actors and roles["held"]:
             actors = context.entities_of(roles.clause_subjects(), PARTIES)
+        if not actors and cue_of(roles.trigger)[1] == "verb" and not has_subject(roles.trigger):
+            actors = unparsed_subject(context, roles.trigger)
         counterparts = [
             c for c in context.entities_of(roles["counterpart"], PARTIES) if c not in actors
         ]
@@ -450,6 +452,26 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
             pairs_found = list(pairs(counterparts))
         for actor, counterpart in pairs_found:
             yield Found("deal", actor, counterpart, roles.trigger.sent, kind, *money)
+
+
+def has_subject(verb: Token) -> bool:
+    return any(child.dep_ in {"nsubj", "nsubj:pass"} for child in verb.children)
+
+
+def unparsed_subject(context: Context, verb: Token) -> list[int]:
+    """When the parser lost a long subject ("DST, принадлежащая Мильнеру, Фингеру и Усманову,
+    купила …"): the nearest named party before the verb that could be a subject — in the
+    nominative (or undeclined: "Digital Sky Technologies") and governed by no preposition."""
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        found = context.entity_at(token, PARTIES)
+        cases = token.morph.get("Case")
+        if (
+            found is not None
+            and cases in ([], ["Nom"])
+            and not any(c.dep_ == "case" for c in token.children)
+        ):
+            return [found]
+    return []
 
 
 def deal_kind(roles: Roles) -> str | None:

@@ -94,6 +94,8 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
         ("Сделка по слиянию компаний Oracle и Sun завершена.", "Oracle", "Sun", "слияние", None),
         ("«Газпром» объявил о покупке компании «Сибнефть».", "Газпром", "Сибнефть", "покупка", None),
         ("Sun Microsystems была куплена компанией Oracle.", "Oracle", "Sun Microsystems", "покупка", None),
+        # a long subject the parser loses
+        ("Как сообщает газета «Ведомости», Digital Sky Technologies, принадлежащая Юрию Мильнеру и Алишеру Усманову, купила ещё 5% акций Facebook.", "Digital Sky Technologies", "Facebook", "покупка", None),
         ("Украина получила от России кредит в 2 млрд долларов.", "Россия", "Украина", "кредит", 2_000_000_000),
     ],
 )
