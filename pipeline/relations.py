@@ -39,6 +39,8 @@ from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
 from itertools import combinations
 
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
@@ -263,15 +265,31 @@ class RelationFinder:
         sentence that has a trigger word is matched alone, as a small Doc without user data:
         the matcher's cost grows with the length of what it is given, and a Span would be
         copied with the whole document's user data."""
+        bare, array = None, None
         for sentence in doc.sents:
             lemmas = {t.lemma_ for t in sentence}
             matchers = [m for words, m in self.matchers.items() if not lemmas.isdisjoint(words)]
             if not matchers:
                 continue
-            alone = sentence.as_doc()
+            if bare is None:
+                bare, array = parse_only(doc)
+            alone = bare[sentence.start : sentence.end].as_doc(array_head=PARSE_ATTRS, array=array)
             for matcher in matchers:
                 for match_id, ids in matcher(alone):
                     yield sentence.start, match_id, ids
+
+
+PARSE_ATTRS = [LEMMA, POS, MORPH, HEAD, DEP, SENT_START]
+
+
+def parse_only(doc: Doc) -> tuple[Doc, numpy.ndarray]:
+    """The doc's words and parse without its spans and user data, and that parse as an array.
+    `Span.as_doc` copies every span group entry of the document and, without an array given,
+    converts the whole document: per sentence, that grew with the square of a long text."""
+    array = doc.to_array(PARSE_ATTRS)
+    bare = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
+    bare.from_array(PARSE_ATTRS, array)
+    return bare, array
 
 
 class Context:
