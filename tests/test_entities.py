@@ -15,6 +15,7 @@ def typed(nlp, text):
     return {(m.text, m.label_) for m in doc.spans[MENTIONS_KEY]}
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -83,10 +84,12 @@ def typed(nlp, text):
         ("Книги Льва Толстого переведены.", ("Льва Толстого", "PERSON", "Лев Толстой", None, "name")),
     ],
 )
+# fmt: on
 def test_typed_mention(nlp, text, expected):
     assert expected in mentions(nlp, text)
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "absent"),
     [
@@ -102,6 +105,7 @@ def test_typed_mention(nlp, text, expected):
         ("Решения на контроле правительств двух стран.", ("правительств", "ORG")),
     ],
 )
+# fmt: on
 def test_not_a_mention(nlp, text, absent):
     assert absent not in typed(nlp, text)
 

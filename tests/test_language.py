@@ -6,7 +6,9 @@ import sys
 
 from spacy.tokens import DocBin
 
-TEXT = "Президент России Владимир Путин встретился с Си Цзиньпином в Пекине. «Мы готовы», — сказал он."
+TEXT = (
+    "Президент России Владимир Путин встретился с Си Цзиньпином в Пекине. «Мы готовы», — сказал он."
+)
 
 
 def layers(doc):
@@ -23,7 +25,16 @@ def layers(doc):
 
 
 def test_stages_in_design_order(nlp):
-    assert nlp.pipe_names == ["morphology", "lemmas", "syntax", "ner", "entities", "linking", "quotes", "relations"]
+    assert nlp.pipe_names == [
+        "morphology",
+        "lemmas",
+        "syntax",
+        "ner",
+        "entities",
+        "linking",
+        "quotes",
+        "relations",
+    ]
     assert nlp.config["nlp"]["tokenizer"]["@tokenizers"] == "ru_news.RazdelTokenizer.v1"
 
 

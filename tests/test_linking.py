@@ -17,6 +17,7 @@ def entity_names(doc):
     return {(e["type"], e["name"]) for e in doc._.entities}
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "together"),
     [
@@ -64,6 +65,7 @@ def entity_names(doc):
         ("Госдума приняла закон. Депутаты Государственной думы голосовали единогласно.", ["Госдума", "Государственной думы"]),
     ],
 )
+# fmt: on
 def test_mentions_of_one_entity(nlp, text, together):
     doc = nlp(text)
     ids = [entity_of(doc, mention) for mention in together]
@@ -71,6 +73,7 @@ def test_mentions_of_one_entity(nlp, text, together):
     assert len(set(ids)) == 1, [(m.text, m._.entity_id) for m in doc.spans["mentions"]]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "apart"),
     [
@@ -84,12 +87,14 @@ def test_mentions_of_one_entity(nlp, text, together):
         ("Сергей Лавров и Антон Силуанов прибыли в Анкару. Он проведёт переговоры.", ["Сергей Лавров", "Антон Силуанов"]),
     ],
 )
+# fmt: on
 def test_mentions_kept_apart(nlp, text, apart):
     doc = nlp(text)
     ids = [entity_of(doc, mention) for mention in apart]
     assert len(set(ids)) == len(ids), [(m.text, m._.entity_id) for m in doc.spans["mentions"]]
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "unresolved"),
     [
@@ -105,6 +110,7 @@ def test_mentions_kept_apart(nlp, text, apart):
         ("Главы государств обсудили ситуацию в регионе.", "Главы государств"),
     ],
 )
+# fmt: on
 def test_unresolved_references_are_left_out(nlp, text, unresolved):
     doc = nlp(text)
     assert entity_of(doc, unresolved) is None
@@ -130,6 +136,7 @@ def test_every_mention_has_an_entity(nlp):
     assert all(m._.entity_id in ids for m in doc.spans["mentions"])
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("name", "parts"),
     [
@@ -143,10 +150,12 @@ def test_every_mention_has_an_entity(nlp):
         ("Реджеп Тайип Эрдоган", NameParts(first="Реджеп Тайип", last="Эрдоган")),
     ],
 )
+# fmt: on
 def test_parse_name(name, parts):
     assert parse_name(name) == parts
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("mention", "entity", "expected"),
     [
@@ -159,5 +168,6 @@ def test_parse_name(name, parts):
         ("Путина", "Владимир Путин", False),  # names are compared in the nominative
     ],
 )
+# fmt: on
 def test_compatible(mention, entity, expected):
     assert compatible(parse_name(mention), parse_name(entity)) is expected

@@ -22,6 +22,7 @@ def has(found, relation, a, b, symmetric=True):
     return None
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "relation", "a", "b", "attribute"),
     [
@@ -69,6 +70,7 @@ def has(found, relation, a, b, symmetric=True):
         ("«Газпром» и CNPC заключили сделку о поставках газа.", "signed_agreement", "Газпром", "CNPC", "сделка о поставках газа"),
     ],
 )
+# fmt: on
 def test_relation_found(nlp, text, relation, a, b, attribute):
     found = relations(nlp, text)
     row = has(found, relation, a, b, symmetric=relation in {"signed_agreement", "met_with"})
@@ -81,6 +83,7 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
     assert text.strip().startswith(row["evidence"][:10]) or row["evidence"] in text
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "actor", "counterpart", "kind", "value"),
     [
@@ -99,6 +102,7 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
         ("Украина получила от России кредит в 2 млрд долларов.", "Россия", "Украина", "кредит", 2_000_000_000),
     ],
 )
+# fmt: on
 def test_deal(nlp, text, actor, counterpart, kind, value):
     rows = [r for r in relations(nlp, text) if r["relation"] == "deal"]
     row = has(rows, "deal", actor, counterpart, symmetric=kind == "слияние")
@@ -106,6 +110,7 @@ def test_deal(nlp, text, actor, counterpart, kind, value):
     assert (row["attribute"], row["value"]) == (kind, value), row
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "value", "unit", "year", "metric"),
     [
@@ -116,6 +121,7 @@ def test_deal(nlp, text, actor, counterpart, kind, value):
         ("Стороны рассчитывают нарастить товарооборот России и Белоруссии до 60 млрд рублей.", 60_000_000_000, "RUB", None, "товарооборот"),
     ],
 )
+# fmt: on
 def test_trade_target(nlp, text, value, unit, year, metric):
     rows = [r for r in relations(nlp, text) if r["relation"] == "trade_target"]
     assert len(rows) == 1, rows
@@ -125,6 +131,7 @@ def test_trade_target(nlp, text, value, unit, year, metric):
     assert metric.split()[-1] in row["attribute"].replace("ё", "е")
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "relation"),
     [
@@ -167,6 +174,7 @@ def test_trade_target(nlp, text, value, unit, year, metric):
         ("Государственный визит в Японию перенесли на осень.", "visited"),
     ],
 )
+# fmt: on
 def test_no_relation(nlp, text, relation):
     assert not [r for r in relations(nlp, text) if r["relation"] == relation]
 
@@ -174,11 +182,13 @@ def test_no_relation(nlp, text, relation):
 GOLD = json.loads(SEED_GOLD.read_text(encoding="utf-8"))
 
 
+# fmt: off
 @pytest.mark.parametrize(
     "gold",
     [g for g in GOLD["relations"] if not g.get("optional")],
     ids=lambda g: g["relation"],
 )
+# fmt: on
 def test_seed_relations(seed_doc, gold):
     found = [dict(r) for r in seed_doc._.relations if r["relation"] == gold["relation"]]
     names = set(gold["subject"]) | ({gold["object"]} if gold["relation"] == "visited" else set())
@@ -209,6 +219,7 @@ def test_seed_has_no_other_relations(seed_doc):
         assert (row["relation"], frozenset({row["subject"], row["object"]})) in allowed, row
 
 
+# fmt: off
 @pytest.mark.parametrize(
     ("text", "holder", "state"),
     [
@@ -222,6 +233,7 @@ def test_seed_has_no_other_relations(seed_doc):
          "Ильхам Алиев", None),
     ],
 )
+# fmt: on
 def test_home_state_of_a_visiting_leader_is_inferred(nlp, text, holder, state):
     """Only a counterpart of the same post excludes a state: a premier of Armenia says
     nothing of where the president Алиев is president, so his state stays unstated (None)."""

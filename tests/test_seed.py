@@ -40,7 +40,9 @@ def test_name_forms_are_mentions_of_the_entity(seed_doc, name, aliases):
 
 
 def test_no_person_name_for_a_title(seed_doc):
-    persons = {m.text for m in seed_doc.spans["mentions"] if m.label_ == "PERSON" and m._.kind == "name"}
+    persons = {
+        m.text for m in seed_doc.spans["mentions"] if m.label_ == "PERSON" and m._.kind == "name"
+    }
     assert not {"Президент", "Глава государства", "Главы государства"} & persons
 
 
@@ -57,8 +59,21 @@ def test_headline_caption_and_stray_line_are_own_sentences(seed_doc):
 
 
 REFERENCES = {
-    "Касым-Жомарт Токаев": ["Токаев", "Касым-Жомарт Токаев", "Президент", "Глава государства", "Главы государства", "он"],
-    "Эмомали Рахмон": ["Рахмон", "Эмомали Рахмон", "Эмомали Шарипович", "Президент Таджикистана", "таджикский лидер"],
+    "Касым-Жомарт Токаев": [
+        "Токаев",
+        "Касым-Жомарт Токаев",
+        "Президент",
+        "Глава государства",
+        "Главы государства",
+        "он",
+    ],
+    "Эмомали Рахмон": [
+        "Рахмон",
+        "Эмомали Рахмон",
+        "Эмомали Шарипович",
+        "Президент Таджикистана",
+        "таджикский лидер",
+    ],
 }
 
 
@@ -74,7 +89,11 @@ def test_titles_and_pronouns_link_to_the_person(seed_doc, name, texts):
 def test_every_president_mention_is_tokayev(seed_doc):
     """All bare "Президент" / "Глава государства" mentions of the seed are Tokayev's."""
     tokayev = entity(seed_doc, "Касым-Жомарт Токаев")["id"]
-    bare = [m for m in seed_doc.spans["mentions"] if m.text in {"Президент", "Глава государства", "Главы государства"}]
+    bare = [
+        m
+        for m in seed_doc.spans["mentions"]
+        if m.text in {"Президент", "Глава государства", "Главы государства"}
+    ]
     assert len(bare) == 4
     assert {m._.entity_id for m in bare} == {tokayev}
 
@@ -82,10 +101,16 @@ def test_every_president_mention_is_tokayev(seed_doc):
 def test_rahmon_holds_the_presidency_of_tajikistan(seed_doc):
     rahmon = entity(seed_doc, "Эмомали Рахмон")
     assert (rahmon["position"], rahmon["position_of"]) == ("президент", "Таджикистан")
-    assert (rahmon["first_name"], rahmon["patronymic"], rahmon["last_name"]) == ("Эмомали", "Шарипович", "Рахмон")
+    assert (rahmon["first_name"], rahmon["patronymic"], rahmon["last_name"]) == (
+        "Эмомали",
+        "Шарипович",
+        "Рахмон",
+    )
 
 
 def test_tajik_side_is_tajikistan(seed_doc):
     tajikistan = entity(seed_doc, "Таджикистан")["id"]
-    adjectives = {m.text: m._.entity_id for m in seed_doc.spans["mentions"] if m._.kind == "adjective"}
+    adjectives = {
+        m.text: m._.entity_id for m in seed_doc.spans["mentions"] if m._.kind == "adjective"
+    }
     assert adjectives["таджикскую"] == tajikistan
