@@ -22,6 +22,7 @@ from .names import phrase_nominative
 from .resources import read_tsv
 
 ANY_CLASS = "any"
+PROFESSION = "profession:"
 APPOSITION_MARKS = {",", "—", "–", "-", "("}
 OPENING_QUOTES = {"«", '"', "„", "“"}
 CLOSING_QUOTES = {"»", '"', "“", "”"}
@@ -107,7 +108,8 @@ def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
         end, post, post_class = match
         start = left_modifiers(doc[head])
         end, of = right_dependents(doc, start, end, mentions)
-        of = of or adjective_owner(start, index, mentions)
+        if not post_class.startswith(PROFESSION):  # "казахский поэт" is no post of a state
+            of = of or adjective_owner(start, index, mentions)
         yield PostPhrase(
             start,
             end,

@@ -49,7 +49,7 @@ from spacy.vocab import Vocab
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
-from .posts import find_post_phrases, post_words
+from .posts import PROFESSION, find_post_phrases, post_words
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
@@ -619,6 +619,8 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
         owner = post["of_id"]
         if owner is None and post["post_class"] in STATE_POSTS:
             owner = home_state(context, post, visited)
+        if owner is None and post["post_class"].startswith(PROFESSION):
+            continue  # "певица Алла Пугачёва": what she is (the entity's position), no post held
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
 
@@ -655,6 +657,8 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
             if phrase.of_start is not None
             else None
         )
+        if owner is None and phrase.post_class.startswith(PROFESSION):
+            continue
         for holder in holders:
             yield Found("holds_position", holder, owner, roles.trigger.sent, phrase.post)
 

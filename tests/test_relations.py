@@ -61,6 +61,7 @@ def has(found, relation, a, b, symmetric=True):
         ("Посол Японии в России Масахару Коно вручил верительные грамоты.", "holds_position", "Масахару Коно", "Япония", "посол"),
         ("Министр связи и массовых коммуникаций РФ Игорь Щёголев открыл форум.", "holds_position", "Игорь Щёголев", "Россия", "министр"),
         ("Министр по делам разведки Израиля Дан Меридор прибыл в Вашингтон.", "holds_position", "Дан Меридор", "Израиль", "министр"),
+        ("Защитник «Зенита» Дуглас Сантос получил травму.", "holds_position", "Дуглас Сантос", "Зенит", "защитник"),
         # a post as the predicate: "стал", "назначен", "является", a copula
         ("Михаил Мишустин назначен премьер-министром России.", "holds_position", "Михаил Мишустин", "Россия", "премьер-министр"),
         ("Оливер Кан был капитаном сборной Германии.", "holds_position", "Оливер Кан", "сборная Германии", "капитан"),
@@ -164,6 +165,8 @@ def test_trade_target(nlp, text, value, unit, year, metric):
         ("«Газпром» отказался от покупки компании «Сибнефть».", "deal"),
         ("Аналитики обсуждают продажу компании «Сибнефть».", "deal"),
         ("Украина не получила от России кредит.", "deal"),
+        # a profession with no employer is what a person is (the entity's position), no post
+        ("Певица Алла Пугачёва выступила в Кремле.", "holds_position"),
         # a post not held
         ("Иван Петров не стал директором завода.", "holds_position"),
         ("Иван Петров не является членом партии «Единая Россия».", "holds_position"),
@@ -204,7 +207,7 @@ def test_seed_relations(seed_doc, gold):
 
 def test_seed_has_no_other_relations(seed_doc):
     """Only the gold relations (signed between the signers or the parties; posts of the two
-    presidents, one inferred; the optional visit to Душанбе) are reported."""
+    presidents, one inferred; the optional visit to Душанбе and posts of Абай) are reported."""
     allowed = {
         ("signed_agreement", frozenset({"Касым-Жомарт Токаев", "Эмомали Рахмон"})),
         ("signed_agreement", frozenset({"Казахстан", "Таджикистан"})),
@@ -214,6 +217,7 @@ def test_seed_has_no_other_relations(seed_doc):
         ("visited", frozenset({"Касым-Жомарт Токаев", "Душанбе"})),
         ("holds_position", frozenset({"Эмомали Рахмон", "Таджикистан"})),
         ("holds_position", frozenset({"Касым-Жомарт Токаев", "Казахстан"})),
+        ("holds_position", frozenset({"Абай Кунанбаев", None})),  # поэт, философ
     }
     for row in seed_doc._.relations:
         assert (row["relation"], frozenset({row["subject"], row["object"]})) in allowed, row
