@@ -759,6 +759,7 @@ def test_rured_gold_pairs_and_matching(tmp_path):
             row("trade_target", "Украина", 2, "STATE", "Россия", 1, "STATE"),  # reversed: fine
             row("trade_target", "Россия", 1, "STATE", "Европа", 4, "PLACE"),
             row("met_with", "Россия", 1, "STATE", "Турция", 3, "STATE"),  # not a trade row
+            row("deal", "Россия", 1, "STATE", "Турция", 3, "STATE", "кредит"),  # nor a loan
         ],
     )
     result = rured.match_document(doc, gold, "r1")
@@ -766,6 +767,9 @@ def test_rured_gold_pairs_and_matching(tmp_path):
     score = rured.score_results([result])
     assert (score.gold_pairs, score.found, score.rows, score.rows_hitting_gold) == (2, 1, 2, 1)
     assert score.recall == 0.5 and score.hit_share == 0.5
+    supply = row("deal", "Россия", 1, "STATE", "Турция", 3, "STATE", "поставка")
+    doc._.relations = [*doc._.relations, supply]  # a trade deal is a trade row
+    assert rured.match_document(doc, gold, "r1").found == (True, True)
     assert list(rured.scores_frame(score)["measure"])[:3] == [
         "documents",
         "documents with gold pairs",

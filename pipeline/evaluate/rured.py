@@ -10,20 +10,21 @@ so the gold mentions of one country are grouped by the ISO code our state gazett
 ("России", "РФ", "российского" → RUS), else by the same words up to inflection, ALTERNATIVE_NAME
 and ABBREVIATION (nerel_relations.cluster_entities).
 
-Ours: the rows of doc._.relations whose relation is trade_target (the only trade relation of the
-inventory). A gold pair is found when some row's subject and object are its two countries, in
+Ours: the rows of doc._.relations whose relation is trade_target or a deal of trade (supply,
+export, import, sale, purchase: "Россия поставляет газ Украине" → deal Россия → Украина,
+поставка). A gold pair is found when some row's subject and object are its two countries, in
 either order: one of our mentions of the entity (doc.spans["mentions"] with its id, titles left
 out) overlaps one of the country's gold mentions.
 
 Caveats, to read the numbers right:
 - RuRED2 annotates trade that happens or happened (supplies, exports, debts for gas), and
   trade_target is a *planned* volume of trade ("довести товарооборот до 10 млрд долларов"),
-  which the pipeline must not report for past figures. Recall here is therefore a measure of
-  how much country-to-country trade talk our rows reach, not of a task we are meant to solve;
-  it will be low by design. It does tell whether the states of our trade rows are right.
-- For the same reason there is no precision: a trade_target row without a gold SELLS_TO pair is
-  not an error. We report how many of our rows hit a gold pair of their document, a sanity check
-  of the states we pick, with the same caveat.
+  which the pipeline must not report for past figures: only the trade deals can reach most of
+  the gold. Recall here measures how much country-to-country trade talk our rows reach; it
+  also tells whether the states of our trade rows are right.
+- There is no precision: a trade row without a gold SELLS_TO pair is not an error (a planned
+  volume, a purchase between companies). We report how many of our rows hit a gold pair of
+  their document, a sanity check of the states we pick, with the same caveat.
 - RuRED2 has no train/dev/test split: every document is scored. It carries no licence; keep it
   internal.
 
@@ -56,7 +57,8 @@ from .nerel_relations import (
 
 GOLD_RELATIONS = ("SELLS_TO",)
 COUNTRY_TYPES = ("COUNTRY",)
-TRADE_RELATIONS = ("trade_target",)
+TRADE_RELATIONS = ("trade_target", "deal")
+TRADE_DEALS = {"поставка", "экспорт", "импорт", "продажа", "покупка"}  # not loans, fines…
 
 
 def country_code(text: str) -> str | None:
@@ -132,7 +134,11 @@ class TradeResult:
 def match_document(
     doc: Doc, gold: Sequence[TradePair], doc_id: str = "", kinds: Collection[str] = TRADE_RELATIONS
 ) -> TradeResult:
-    rows = relations_of(doc, kinds)
+    rows = [
+        row
+        for row in relations_of(doc, kinds)
+        if row["relation"] != "deal" or row.get("attribute") in TRADE_DEALS
+    ]
     table = [[row_hits(doc, row, pair) for pair in gold] for row in rows]
     found = tuple(any(line[j] for line in table) for j in range(len(gold)))
     hits = tuple(any(line) for line in table)
@@ -179,7 +185,7 @@ def scores_frame(score: TradeScore) -> pd.DataFrame:
             ("gold country pairs (SELLS_TO)", score.gold_pairs),
             ("found by our trade rows", score.found),
             ("recall", round(score.recall, 3)),
-            ("our trade_target rows", score.rows),
+            ("our trade rows", score.rows),
             ("rows hitting a gold pair", score.rows_hitting_gold),
             ("share of rows hitting", round(score.hit_share, 3)),
         ],
@@ -198,15 +204,17 @@ def match_folder(nlp: Language, folder: str | Path, limit: int | None = None) ->
 
 
 def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> TradeScore:
-    """Recall of trade_target rows on RuRED2's country-to-country SELLS_TO pairs, plus how many
-    of our rows hit one (see the module docstring for why that is no precision)."""
+    """Recall of trade rows (trade_target, trade deals) on RuRED2's country-to-country SELLS_TO
+    pairs, plus how many of our rows hit one (see the module docstring for why that is no
+    precision)."""
     return score_results(match_folder(nlp, folder, limit))
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m pipeline.evaluate.rured",
-        description="Recall of trade_target rows on RuRED2 country-to-country trade links.",
+        description="Recall of trade rows (trade_target, trade deals) on RuRED2 "
+        "country-to-country trade links.",
     )
     parser.add_argument("--data", required=True, type=Path, help="rured2/annotation_files")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
