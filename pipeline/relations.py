@@ -126,7 +126,7 @@ def relation_cue(token: Token) -> str | None:
 
 @lru_cache(maxsize=100_000)
 def cue_of_lemma(lemma: str) -> str | None:
-    """Cached: the matcher asks once per token for every pattern that tests a cue."""
+    """Cached: the rules look up the cue of every token of a trigger sentence."""
     return cues().get(fold(lemma))
 
 
