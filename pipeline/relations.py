@@ -262,34 +262,45 @@ class RelationFinder:
 
     def sentence_matches(self, doc: Doc) -> Iterator[tuple[int, int, list[int]]]:
         """(sentence start, pattern, token offsets in the sentence) of every match. Each
-        sentence that has a trigger word is matched alone, as a small Doc without user data:
-        the matcher's cost grows with the length of what it is given, and a Span would be
-        copied with the whole document's user data."""
-        bare, array = None, None
+        sentence that has a trigger word is matched alone, as a small Doc of its words and
+        parse: the matcher's cost grows with the length of what it is given (and `Span.as_doc`
+        would copy the whole document's span groups for every sentence)."""
+        array = doc.to_array(PARSE_ATTRS)
+        groups = [
+            ({doc.vocab.strings.add(word) for word in words}, matcher)
+            for words, matcher in self.matchers.items()
+        ]
         for sentence in doc.sents:
-            lemmas = {t.lemma_ for t in sentence}
-            matchers = [m for words, m in self.matchers.items() if not lemmas.isdisjoint(words)]
+            lemmas = set(array[sentence.start : sentence.end, 0].tolist())
+            matchers = [m for words, m in groups if not lemmas.isdisjoint(words)]
             if not matchers:
                 continue
-            if bare is None:
-                bare, array = parse_only(doc)
-            alone = bare[sentence.start : sentence.end].as_doc(array_head=PARSE_ATTRS, array=array)
+            alone = sentence_doc(sentence, array[sentence.start : sentence.end])
             for matcher in matchers:
                 for match_id, ids in matcher(alone):
                     yield sentence.start, match_id, ids
 
 
-PARSE_ATTRS = [LEMMA, POS, MORPH, HEAD, DEP, SENT_START]
+PARSE_ATTRS = [
+    LEMMA,
+    POS,
+    MORPH,
+    HEAD,
+    DEP,
+    SENT_START,
+]  # LEMMA first: read as the sentence's words
 
 
-def parse_only(doc: Doc) -> tuple[Doc, numpy.ndarray]:
-    """The doc's words and parse without its spans and user data, and that parse as an array.
-    `Span.as_doc` copies every span group entry of the document and, without an array given,
-    converts the whole document: per sentence, that grew with the square of a long text."""
-    array = doc.to_array(PARSE_ATTRS)
-    bare = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc])
-    bare.from_array(PARSE_ATTRS, array)
-    return bare, array
+def sentence_doc(sentence: Span, parse: numpy.ndarray) -> Doc:
+    """A Doc of the sentence's words with their parse (heads are relative, so they stay valid:
+    a parse never crosses a sentence)."""
+    alone = Doc(
+        sentence.doc.vocab,
+        words=[t.text for t in sentence],
+        spaces=[bool(t.whitespace_) for t in sentence],
+    )
+    alone.from_array(PARSE_ATTRS, parse)
+    return alone
 
 
 class Context:
@@ -504,6 +515,8 @@ def deal_kind(roles: Roles) -> str | None:
 def trade_targets(context: Context) -> Iterator[Found]:
     main_states = document_states(context)
     for sentence in context.doc.sents:
+        if not any(cue_of(t)[0] == "trade" for t in sentence):
+            continue
         trade = [t for t in sentence if cue_of(t)[0] == "trade"]
         targets = [t for t in sentence if cue_of(t)[1] == "target" and is_ahead(t)]
         money = parse_money(sentence)
@@ -643,6 +656,8 @@ def complete_positions(context: Context, found: list[Found]) -> None:
 def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
     """ "Леван Гачечиладзе стал депутатом парламента", "Мишустин назначен премьер-министром
     России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
+    if not any(roles["holder"] for roles in events):
+        return
     phrases = {
         phrase.head: phrase
         for phrase in find_post_phrases(context.doc, list(context.doc.spans.get(MENTIONS_KEY, [])))
