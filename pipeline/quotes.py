@@ -717,7 +717,9 @@ def subject_of(cue: Token) -> Token | None:
     if subject is not None:
         return subject
     if is_impersonal(cue) or is_indefinite_personal(cue):
-        return document_of(cue)
+        document = document_of(cue)
+        if document is not None:
+            return document
     if cue.dep_ == "parataxis" or mark_of(cue) == "как":
         return None
     return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
@@ -729,8 +731,14 @@ def correlative(preposition: Token) -> bool:
 
 
 def is_impersonal(cue: Token) -> bool:
-    """ "говорится", "сообщается", "отмечается": a reflexive cue with no speaker as subject."""
-    return cue.pos_ == "VERB" and fold(cue.lemma_).endswith(("ся", "сь"))
+    """ "говорится", "сообщается", "отмечается": a finite reflexive cue with no speaker as
+    subject (not a gerund "признавшись", nor a reflexive that takes one: "пожаловался")."""
+    return (
+        cue.pos_ == "VERB"
+        and "Fin" in cue.morph.get("VerbForm")
+        and "Sing" in cue.morph.get("Number")
+        and fold(cue.lemma_).endswith(("ся", "сь"))
+    )
 
 
 def is_indefinite_personal(cue: Token) -> bool:

@@ -156,24 +156,29 @@ def steps(token: Token, ancestor: Token) -> int:
 
 def by_lemma(attributes: dict) -> dict:
     """The pattern's `_.relation_cue` and `_.is_post` tests as LEMMA tests: the same words,
-    read from the same lexicons, but checked by the matcher itself instead of a Python getter
-    per token and pattern (which made this stage cost as much as the parser)."""
+    read from the same lexicons, checked by the matcher itself instead of a Python getter per
+    token and pattern (which made this stage cost as much as the parser). Lemmas are matched
+    folded (lower case, ё as е: see `sentence_matches`); a LEMMA the pattern names itself
+    narrows the set."""
     attributes = dict(attributes)
     extension = attributes.pop("_", {})
-    lemmas: set[str] = set()
     if "relation_cue" in extension:
         wanted = set(extension["relation_cue"]["IN"])
         lemmas = {lemma for lemma, value in cues().items() if value in wanted}
     elif extension.get("is_post"):
-        lemmas = post_words()
-    if extension:
-        attributes["LEMMA"] = {"IN": sorted(spellings(lemmas))}
+        lemmas = set(post_words())
+    else:
+        return attributes
+    named = attributes.get("LEMMA")
+    if named is not None:
+        lemmas &= {fold(named)} if isinstance(named, str) else {fold(w) for w in named["IN"]}
+    attributes["LEMMA"] = {"IN": sorted(lemmas)}
     return attributes
 
 
-def spellings(lemmas: set[str]) -> set[str]:
-    """Lexicon lemmas are folded (ё → е); the lemmatizer may write ё."""
-    return lemmas | {lemma.replace("е", "ё") for lemma in lemmas if "е" in lemma}
+@lru_cache(maxsize=100_000)
+def folded_key(lemma: str) -> str:
+    return fold(lemma)
 
 
 class Roles:
@@ -265,9 +270,13 @@ class RelationFinder:
         sentence that has a trigger word is matched alone, as a small Doc of its words and
         parse: the matcher's cost grows with the length of what it is given (and `Span.as_doc`
         would copy the whole document's span groups for every sentence)."""
+        if not doc.has_annotation("SENT_START"):
+            return
         array = doc.to_array(PARSE_ATTRS)
+        strings = doc.vocab.strings
+        array[:, 0] = [strings.add(folded_key(t.lemma_)) for t in doc]  # "Соглашение", "ё"
         groups = [
-            ({doc.vocab.strings.add(word) for word in words}, matcher)
+            ({strings.add(word) for word in words}, matcher)
             for words, matcher in self.matchers.items()
         ]
         for sentence in doc.sents:
@@ -469,10 +478,19 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
         actors = context.entities_of(roles["actor"], PARTIES)
         if not actors and roles["held"]:
             actors = context.entities_of(roles.clause_subjects(), PARTIES)
-        if not actors and cue_of(roles.trigger)[1] == "verb" and not has_subject(roles.trigger):
+        if (
+            not actors
+            and cue_of(roles.trigger)[1] in {"verb", "supply"}
+            and not has_subject(roles.trigger)
+        ):
             actors = unparsed_subject(context, roles.trigger)
+        where = [t for t in roles["counterpart"] if is_location(t)]  # "здание в Москве"
         counterparts = [
-            c for c in context.entities_of(roles["counterpart"], PARTIES) if c not in actors
+            c
+            for c in context.entities_of(
+                [t for t in roles["counterpart"] if t not in where], PARTIES
+            )
+            if c not in actors
         ]
         kind = deal_kind(roles)
         money = parse_money(roles.trigger.sent) or (None, None)
@@ -481,6 +499,11 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
             pairs_found = list(pairs(counterparts))
         for actor, counterpart in pairs_found:
             yield Found("deal", actor, counterpart, roles.trigger.sent, kind, *money)
+
+
+def is_location(token: Token) -> bool:
+    """ "в Москве", "на заводе": where something is (the locative), not a party."""
+    return "Loc" in token.morph.get("Case")
 
 
 def has_subject(verb: Token) -> bool:
@@ -702,7 +725,8 @@ def home_state(context: Context, post: dict, visited: list[Found]) -> int | None
 
 
 def unique(found: list[Found]) -> list[Found]:
-    """One row per relation and (unordered, for symmetric relations) pair of entities."""
+    """One row per relation and (unordered, for symmetric relations) pair of entities; a
+    person's posts and a pair's deals are told apart by what they are (the attribute)."""
     seen, kept = set(), []
     for item in found:
         pair = (
@@ -710,7 +734,8 @@ def unique(found: list[Found]) -> list[Found]:
             if item.relation in SYMMETRIC
             else (item.subject, item.object)
         )
-        key = (item.relation, pair)
+        kind = item.attribute if item.relation in {"holds_position", "deal"} else None
+        key = (item.relation, pair, kind)
         if key not in seen:
             seen.add(key)
             kept.append(item)

@@ -614,3 +614,9 @@ def test_seed_nothing_else_is_a_quote(seed_doc):
     allowed = [quote for quote in extra if any(matches(quote, gold) for gold in OPTIONAL)]
     assert extra == allowed, describe(extra)
     assert len(found) <= len(REQUIRED) + len(OPTIONAL), describe(found)
+
+
+def test_a_reflexive_cue_with_a_subject_keeps_its_speaker(nlp):
+    """ "пожаловался" is reflexive but not impersonal: its speaker is the verb's subject."""
+    doc = nlp("Министр Иван Петров приехал в Москву и пожаловался, что устал.")
+    assert [q["speaker"] for q in doc._.quotes] == ["Иван Петров"]

@@ -100,6 +100,7 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
         ("Sun Microsystems была куплена компанией Oracle.", "Oracle", "Sun Microsystems", "покупка", None),
         # trade between states and companies
         ("Россия поставляет газ Украине.", "Россия", "Украина", "поставка", None),
+        ("Россия поставила Украине газ на 2 млрд долларов.", "Россия", "Украина", "поставка", 2_000_000_000),
         ("«Газпром» экспортирует газ в Турцию.", "Газпром", "Турция", "экспорт", None),
         ("Китай импортирует нефть из России.", "Китай", "Россия", "импорт", None),
         # a long subject the parser loses
@@ -270,3 +271,37 @@ def test_inferred_state_is_the_entity_position_too(seed_doc):
     """The entities table says what the relations table says: Токаев is президент of Казахстан."""
     tokayev = next(e for e in seed_doc._.entities if e["name"] == "Касым-Жомарт Токаев")
     assert (tokayev["position"], tokayev["position_of"]) == ("президент", "Казахстан")
+
+
+def test_trigger_words_match_in_any_case(nlp):
+    found = relations(nlp, "Россия и Китай подписали Соглашение о партнёрстве.")
+    row = has(found, "signed_agreement", "Россия", "Китай")
+    assert row is not None and row["attribute"] == "соглашение о партнёрстве", found
+    assert has(relations(nlp, "ПУТИН ПОСЕТИЛ КИТАЙ."), "visited", "ПУТИН", "Китай", symmetric=False)
+
+
+def test_a_trip_is_not_called_a_visit(nlp):
+    found = relations(nlp, "Официальная поездка Владимира Путина в Китай продлится два дня.")
+    row = has(found, "visited", "Владимир Путин", "Китай", symmetric=False)
+    assert row is not None and row["attribute"] is None, found
+
+
+def test_posts_and_deals_of_one_pair_are_told_apart(nlp):
+    posts = relations(nlp, "Депутат Иван Петров стал министром.")
+    assert {r["attribute"] for r in posts if r["relation"] == "holds_position"} == {"депутат", "министр"}
+    deals = relations(nlp, "Россия купила у Украины газ. Россия дала Украине кредит в 3 млрд долларов.")
+    assert {(r["attribute"], r["value"]) for r in deals if r["relation"] == "deal"} == {
+        ("покупка", None),
+        ("кредит", 3_000_000_000),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Газпром купил здание в Москве.",  # where, not with whom
+        "Россия поставила Украину в трудное положение.",  # "поставить" is no supply
+    ],
+)
+def test_no_deal(nlp, text):
+    assert not [r for r in relations(nlp, text) if r["relation"] == "deal"]
