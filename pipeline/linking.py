@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from .entities import MENTIONS_KEY, ORG, PERSON, QUOTES, STATE
 from .gazetteer import fold
 from .posts import (
+    ANY_CLASS,
     PostPhrase,
     classes_match,
     find_post_phrases,
@@ -49,7 +50,7 @@ ASIDE_DEPS = {"appos", "vocative", "parataxis", "discourse"}
 CLEAR_MARGIN = 1.5  # the best candidate must be this much more salient than the next
 PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
 NOMINAL_WINDOW = 10  # sentences back a nominal mention looks for a subject
-FALLBACK_CLASSES = {"head_of_state", "any"}
+FALLBACK_CLASSES = {"head_of_state", ANY_CLASS}
 PRONOUN_GENDER = {
     **dict.fromkeys(["он", "его", "ему", "им", "нём", "нем", "него", "нему", "ним"], "Masc"),
     **dict.fromkeys(["она", "её", "ее", "ей", "ею", "неё", "нее", "ней", "нею"], "Fem"),
@@ -382,7 +383,7 @@ def link_references(
             cluster = resolve_nominal(item, links, sentence_of)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.start, item.end, "title"))
-                if item.post_class != "any":
+                if item.post_class != ANY_CLASS:
                     record_post(cluster, item, links)
         else:
             cluster = resolve_pronoun(item, links, sentence_of)

@@ -57,7 +57,8 @@ def post_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
 
 @cache
 def post_words() -> set[str]:
-    """Every lemma a post starts or ends with: the words a post's head can be."""
+    """The first and last lemma of every post: its head noun is one of them ("глава
+    государства", "генеральный директор"); the other only costs a match that finds nothing."""
     return {
         word
         for entries in post_lexicon().values()

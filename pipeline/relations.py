@@ -585,7 +585,7 @@ def trade_metric(noun: Token) -> str:
     """ "объём взаимной торговли": the head the trade noun depends on, as a lemma, with it."""
     head = noun.head if noun.dep_ == "nmod" and noun.head.pos_ == "NOUN" else noun
     tokens = sorted({head, *[t for t in noun.subtree if not t.is_punct]}, key=lambda t: t.i)
-    tokens = [t for t in tokens if not any(c.dep_ == "case" for c in [t]) and t.i >= head.i]
+    tokens = [t for t in tokens if t.dep_ != "case" and t.i >= head.i]
     words = [fold(head.lemma_)] + [t.text for t in tokens if t.i != head.i]
     return " ".join(words)
 
