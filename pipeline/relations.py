@@ -395,6 +395,10 @@ def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
         else:
             subjects = context.entities_of(roles["subject"], PARTICIPANTS)
         partners = context.entities_of(roles["partner"], PARTICIPANTS)
+        if role == "host":  # "принял премьер-министра Индии": only a person is a guest
+            partners = context.entities_of(roles["guest"], {PERSON})
+            if not partners:
+                continue
         if role == "talk" and not partners:
             continue  # "Россия и Китай обсудили торговлю" is not a meeting
         if role == "noun" and not partners and not roles["held"] and not roles["participant"]:
