@@ -26,11 +26,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from runs import ru_news, run_timed
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -93,16 +94,10 @@ def run(name: str, folder: Path, work: Path) -> dict:
     """One `ru-news extract` process over folder/big or folder/articles."""
     source, workers = RUNS[name]
     out = work / f"out-{name}"
-    ru_news = shutil.which("ru-news") or str(Path(sys.executable).with_name("ru-news"))
-    command = [ru_news, "extract", str(folder / source), "--out", str(out)]
+    command = [ru_news(), "extract", str(folder / source), "--out", str(out)]
     command += ["--workers", str(workers)]
     timed = [str(TIME), "-v", *command] if TIME.exists() else command
-    print(f"  {name}: {' '.join(command[1:])} ...", file=sys.stderr, flush=True)
-    start = time.perf_counter()
-    done = subprocess.run(timed, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if done.returncode not in (0, 3):
-        raise SystemExit(f"{name} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    done, wall = run_timed(name, timed, command[1:])
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return {
         "run": name,

@@ -25,11 +25,12 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from runs import ru_news, run_timed
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -144,19 +145,13 @@ def run_system(system: str, folder: Path, work: Path, docs: int) -> dict:
         result_file = work / "natasha.json"
         command = [sys.executable, __file__, "--natasha-child", str(folder), str(result_file)]
     else:
-        ru_news = shutil.which("ru-news") or str(Path(sys.executable).with_name("ru-news"))
-        command = [ru_news, "extract", str(folder), "--out", str(out)]
+        command = [ru_news(), "extract", str(folder), "--out", str(out)]
         command += {
             "ours-1": ["--workers", "1"],
             "ours-2": ["--workers", "2"],
             "dask-2": ["--engine", "dask", "--workers", "2"],
         }[system]
-    print(f"  {system}: {' '.join(command[-4:])} ...", file=sys.stderr, flush=True)
-    start = time.perf_counter()
-    finished = subprocess.run(command, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
-    if finished.returncode not in (0, 3):
-        raise SystemExit(f"{system} failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
+    finished, wall = run_timed(system, command, command[-4:])
     row = {"system": system, "description": SYSTEMS[system], "wall_s": round(wall, 2)}
     row["docs_per_s"] = round(docs / wall, 2)
     if system == "natasha":

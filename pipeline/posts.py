@@ -72,15 +72,6 @@ def role_nouns() -> frozenset[str]:
     return frozenset(row["lemma"] for row in read_tsv("post_role_nouns.tsv"))
 
 
-def is_post(token: Token) -> bool:
-    """The token starts a post of the lexicon (read by relation patterns as `_.is_post`)."""
-    return match_post(token.doc, token.i) is not None
-
-
-if not Token.has_extension("is_post"):
-    Token.set_extension("is_post", getter=is_post)
-
-
 def classes_match(a: str, b: str) -> bool:
     return a == b or ANY_CLASS in {a, b}
 
@@ -98,28 +89,51 @@ def match_post(doc: Doc, index: int) -> tuple[int, str, str] | None:
 
 def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
     """Every post phrase outside a name, left to right."""
-    named = {i for m in mentions if m._.kind == "name" for i in range(m.start, m.end)}
+    named = name_tokens(mentions)
     index = 0
     while index < len(doc):
-        match = match_post(doc, index) if index not in named else None
-        head = post_head(doc, index, match[0]) if match is not None else None
-        if head is None:
+        phrase = phrase_at(doc, index, mentions, named)
+        if phrase is None:
             index += 1
             continue
-        end, post, post_class = match
-        start = left_modifiers(doc[head])
-        end, of = right_dependents(doc, start, end, mentions)
-        if not post_class.startswith(PROFESSION):  # "казахский поэт" is no post of a state
-            of = of or adjective_owner(start, index, mentions)
-        yield PostPhrase(
-            start,
-            end,
-            head,
-            post,
-            post_class,
-            *(of.start, of.end, of.label_) if of is not None else (None,) * 3,
-        )
-        index = end
+        yield phrase
+        index = phrase.end
+
+
+def phrase_at(doc: Doc, index: int, mentions: list[Span], named: set[int]) -> PostPhrase | None:
+    """The post phrase whose post starts at token `index`, if one does (outside a name)."""
+    match = match_post(doc, index) if index not in named else None
+    head = post_head(doc, index, match[0]) if match is not None else None
+    if head is None:
+        return None
+    end, post, post_class = match
+    start = left_modifiers(doc[head])
+    end, of = right_dependents(doc, start, end, mentions)
+    if not post_class.startswith(PROFESSION):  # "казахский поэт" is no post of a state
+        of = of or adjective_owner(start, index, mentions)
+    return PostPhrase(
+        start,
+        end,
+        head,
+        post,
+        post_class,
+        *(of.start, of.end, of.label_) if of is not None else (None,) * 3,
+    )
+
+
+def phrase_headed_by(token: Token, mentions: list[Span]) -> PostPhrase | None:
+    """The post phrase whose head noun is this token ("генеральным директором" for
+    "директором"): its post starts at the token or at one of the adjectives before it."""
+    named = name_tokens(mentions)
+    for index in range(left_modifiers(token), token.i + 1):
+        phrase = phrase_at(token.doc, index, mentions, named)
+        if phrase is not None and phrase.head == token.i:
+            return phrase
+    return None
+
+
+def name_tokens(mentions: list[Span]) -> set[int]:
+    return {i for m in mentions if m._.kind == "name" for i in range(m.start, m.end)}
 
 
 def post_head(doc: Doc, start: int, end: int) -> int | None:

@@ -439,7 +439,7 @@ def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) ->
     if frame == "according":  # the words as written, without "его": "по словам", "со слов"
         words = doc[cue.i : cue_end.i + 1]
         cue_name = " ".join(fold(t.text) for t in words if fold(t.text) not in POSSESSIVES)
-    cue_chars = (cue.idx, cue_end.idx + len(cue_end.text))
+    cue_chars = cue_span(cue, lemmas, frame)
     if frame == "according":
         source = next((t for t in doc[cue.i + 1 : cue.i + len(lemmas)] if t.pos_ == "NOUN"), cue)
         speaker = next(
@@ -460,7 +460,6 @@ def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) ->
     if not reports_speech(cue):
         return None
     speaker = subject_of(cue)
-    cue_chars = cue_span(cue, lemmas, frame)
     if is_gerund(cue) or is_first_person(cue):
         clause = complement(cue, restricted_frame(cue, frame))
         return Found("indirect", *clause, cue_name, cue_chars, speaker) if clause else None

@@ -49,7 +49,7 @@ from spacy.vocab import Vocab
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
-from .posts import PROFESSION, find_post_phrases, post_words
+from .posts import PROFESSION, phrase_headed_by, post_words
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
@@ -103,7 +103,7 @@ class Found:
 
 @cache
 def cues() -> dict[str, str]:
-    """Lemma → "relation/role", the value patterns test with `_.relation_cue`."""
+    """Lemma → "relation/role", the value a pattern's `_.relation_cue` names."""
     return {
         row["lemma"]: f"{row['relation']}/{row['role']}" for row in read_tsv("relation_cues.tsv")
     }
@@ -120,23 +120,15 @@ def money_words() -> dict[str, tuple[str, str]]:
     return {row["lemma"]: (row["kind"], row["value"]) for row in read_tsv("money.tsv")}
 
 
-def relation_cue(token: Token) -> str | None:
-    return cue_of_lemma(token.lemma_)
-
-
 @lru_cache(maxsize=100_000)
-def cue_of_lemma(lemma: str) -> str | None:
-    """Cached: the rules look up the cue of every token of a trigger sentence."""
-    return cues().get(fold(lemma))
-
-
-if not Token.has_extension("relation_cue"):
-    Token.set_extension("relation_cue", getter=relation_cue)
+def folded_key(lemma: str) -> str:
+    """Cached: every token's lemma is folded for the matcher and the cue look-ups."""
+    return fold(lemma)
 
 
 def cue_of(token: Token) -> tuple[str, str]:
     """(relation, role) of a cue word, else empty strings."""
-    relation, _, role = (cue_of_lemma(token.lemma_) or "").partition("/")
+    relation, _, role = (cues().get(folded_key(token.lemma_)) or "").partition("/")
     return relation, role
 
 
@@ -155,8 +147,9 @@ def steps(token: Token, ancestor: Token) -> int:
 
 
 def by_lemma(attributes: dict) -> dict:
-    """The pattern's `_.relation_cue` and `_.is_post` tests as LEMMA tests: the same words,
-    read from the same lexicons, checked by the matcher itself instead of a Python getter per
+    """The pattern's `_.relation_cue` and `_.is_post` tests (the notation of
+    models/relation_patterns.json: a word of relation_cues.tsv with that relation/role, a word of
+    posts.tsv) as LEMMA tests, so the matcher checks them itself instead of a Python getter per
     token and pattern (which made this stage cost as much as the parser). Lemmas are matched
     folded (lower case, ё as е: see `sentence_matches`); a LEMMA the pattern names itself
     narrows the set."""
@@ -174,11 +167,6 @@ def by_lemma(attributes: dict) -> dict:
         lemmas &= {fold(named)} if isinstance(named, str) else {fold(w) for w in named["IN"]}
     attributes["LEMMA"] = {"IN": sorted(lemmas)}
     return attributes
-
-
-@lru_cache(maxsize=100_000)
-def folded_key(lemma: str) -> str:
-    return fold(lemma)
 
 
 class Roles:
@@ -212,7 +200,7 @@ class Roles:
 class RelationFinder:
     """Fills `doc._.relations` from the parse, the linked mentions and the entities."""
 
-    def __init__(self, nlp: Language, name: str):
+    def __init__(self, name: str):
         self.name = name
         # built per process from the patterns: one matcher per set of trigger words, so a
         # sentence is matched only against the patterns its words can start
@@ -235,15 +223,18 @@ class RelationFinder:
     def __call__(self, doc: Doc) -> Doc:
         context = Context(doc)
         events = [roles for roles in self.match(doc) if not roles.cancelled]
-        found = [
-            *signed_agreements(context, events),
-            *meetings(context, events),
-            *trade_targets(context),
-        ]
-        found += deals(context, events)
         visited = list(visits(context, events))
-        found += [*visited, *positions(context, visited), *predicated_posts(context, events)]
-        found = unique(found)
+        found = unique(
+            [
+                *signed_agreements(context, events),
+                *meetings(context, events),
+                *trade_targets(context),
+                *deals(context, events),
+                *visited,
+                *positions(context, visited),
+                *predicated_posts(context, events),
+            ]
+        )
         complete_positions(context, found)
         doc._.relations = [asdict(row) for row in rows(doc, found)]
         return doc
@@ -290,14 +281,8 @@ class RelationFinder:
                     yield sentence.start, match_id, ids
 
 
-PARSE_ATTRS = [
-    LEMMA,
-    POS,
-    MORPH,
-    HEAD,
-    DEP,
-    SENT_START,
-]  # LEMMA first: read as the sentence's words
+# the parse a sentence is matched on; LEMMA first: `sentence_matches` reads it as the words
+PARSE_ATTRS = [LEMMA, POS, MORPH, HEAD, DEP, SENT_START]
 
 
 def sentence_doc(sentence: Span, parse: numpy.ndarray) -> Doc:
@@ -542,12 +527,12 @@ def deal_kind(roles: Roles) -> str | None:
 def trade_targets(context: Context) -> Iterator[Found]:
     main_states = document_states(context)
     for sentence in context.doc.sents:
-        if not any(cue_of(t)[0] == "trade" for t in sentence):
-            continue
         trade = [t for t in sentence if cue_of(t)[0] == "trade"]
+        if not trade:
+            continue
         targets = [t for t in sentence if cue_of(t)[1] == "target" and is_ahead(t)]
         money = parse_money(sentence)
-        if not trade or not targets or money is None:
+        if not targets or money is None:
             continue
         states = list(
             dict.fromkeys(
@@ -683,16 +668,11 @@ def complete_positions(context: Context, found: list[Found]) -> None:
 def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
     """ "Леван Гачечиладзе стал депутатом парламента", "Мишустин назначен премьер-министром
     России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
-    if not any(roles["holder"] for roles in events):
-        return
-    phrases = {
-        phrase.head: phrase
-        for phrase in find_post_phrases(context.doc, list(context.doc.spans.get(MENTIONS_KEY, [])))
-    }
+    mentions = list(context.doc.spans.get(MENTIONS_KEY, []))
     for roles in events:
-        phrase = phrases.get(roles.trigger.i)
         holders = context.entities_of(roles["holder"], {PERSON})
-        if phrase is None or not holders:
+        phrase = phrase_headed_by(roles.trigger, mentions) if holders else None
+        if phrase is None:
             continue
         owner = (
             context.entity_at(context.doc[phrase.of_start], {phrase.of_label})
@@ -776,4 +756,4 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
 
 @Language.factory("ru_news_relations", default_config={})
 def make_relation_finder(nlp: Language, name: str) -> RelationFinder:
-    return RelationFinder(nlp, name)
+    return RelationFinder(name)
