@@ -15,8 +15,9 @@ strings:
   the place when the trigger has one ("в Пекине");
 - visited: the visitor of "визит/посетить/прибыть" (subject, possessive "его визит", genitive
   "визит Путина") and the state or place visited; the kind of visit as attribute;
-- deal: who buys, sells, lends, invests in or fines whom ("Oracle приобрела Sun", "Россия дала
-  Украине кредит"), the kind of deal as attribute, the amount as value;
+- deal: who buys, sells, lends, invests in, fines or sanctions whom ("Oracle приобрела Sun",
+  "Россия дала Украине кредит", "США ввели санкции против Ирана"), the kind of deal as
+  attribute, the amount as value;
 - trade_target: a planned volume of trade ("цель доведения объемов торговли до 2 млрд долларов",
   "товарооборот достигнет …"): value and unit parsed, year if stated; the states from the
   sentence, else the document's two main states; past figures ("достиг", "составил") are not
@@ -459,17 +460,20 @@ def visit_kind(adjectives: list[Token]) -> str | None:
 
 
 def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
-    """Who buys, sells, lends, invests or fines (the actor: subject, "компанией Oracle", or the
-    subject of "объявила о покупке") and whom (the counterpart: object, "акций Facebook",
-    "у Sun", "Украине", "на «Майкрософт»", "покупка 3Com"); a merger pairs its companies. The
-    amount, when the sentence gives one, is the value."""
+    """Who buys, sells, lends, invests, fines or sanctions (the actor: subject, "компанией
+    Oracle", the subject of "объявила о покупке", "санкции США") and whom (the counterpart:
+    object, "акций Facebook", "у Sun", "Украине", "на «Майкрософт»", "покупка 3Com", "против
+    Ирана", "запрет на ввоз вина из Грузии"); a merger pairs its companies. The amount, when the
+    sentence gives one, is the value."""
     for roles in of_relation(events, "deal"):
         actors = context.entities_of(roles["actor"], PARTIES)
+        if not actors:  # "санкции США против Ирана": a sanction's bare genitive imposes it
+            actors = context.entities_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
         if not actors and roles["held"]:
             actors = context.entities_of(roles.clause_subjects(), PARTIES)
         if (
             not actors
-            and cue_of(roles.trigger)[1] in {"verb", "supply"}
+            and cue_of(roles.trigger)[1] in {"verb", "supply", "ban"}
             and not has_subject(roles.trigger)
         ):
             actors = unparsed_subject(context, roles.trigger)
@@ -495,6 +499,11 @@ def is_location(token: Token) -> bool:
     return "Loc" in token.morph.get("Case")
 
 
+def has_case(token: Token) -> bool:
+    """Governed by a preposition ("против Ирана")."""
+    return any(child.dep_ == "case" for child in token.children)
+
+
 def has_subject(verb: Token) -> bool:
     return any(child.dep_ in {"nsubj", "nsubj:pass"} for child in verb.children)
 
@@ -506,11 +515,7 @@ def unparsed_subject(context: Context, verb: Token) -> list[int]:
     for token in reversed(verb.doc[verb.sent.start : verb.i]):
         found = context.entity_at(token, PARTIES)
         cases = token.morph.get("Case")
-        if (
-            found is not None
-            and cases in ([], ["Nom"])
-            and not any(c.dep_ == "case" for c in token.children)
-        ):
+        if found is not None and cases in ([], ["Nom"]) and not has_case(token):
             return [found]
     return []
 
