@@ -60,8 +60,11 @@ if not Doc.has_extension("relations"):
 SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}  # "deal" has a direction
 PARTICIPANTS = {PERSON, STATE, ORG}
 PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": cities sign too
+DEAL_PARTIES = PARTIES | {PERSON}  # "Абрамович купил «Челси»"
 DESTINATIONS = {STATE, PLACE}
 STATE_POSTS = {"head_of_state", "head_of_government"}
+THIRD_PERSON = {"он", "она", "оно", "они"}  # pronoun lemmas
+ANAPHOR_WINDOW = 2  # sentences back "компания" may point
 MAX_STEPS = 3  # how far up a nominal event's clause subject, how far down a meeting's place
 YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -318,6 +321,69 @@ class Context:
         ids = [self.entity_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
         return list(dict.fromkeys(i for i in ids if i is not None))
 
+    def parties_of(self, tokens: list[Token], types: set[str]) -> list[int]:
+        """A deal's parties: the entities the tokens name ("компания Google": its name), or
+        for "компания"/"она" alone the organisation it points back to."""
+        ids = [self.party_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
+        return list(dict.fromkeys(i for i in ids if i is not None))
+
+    def party_at(self, token: Token, types: set[str]) -> int | None:
+        found = self.named_party(token, types)
+        return found if found is not None else self.party_antecedent(token)
+
+    def named_party(self, token: Token, types: set[str]) -> int | None:
+        """The entity the token names, or its name ("компания Google")."""
+        found = self.entity_at(token, types)
+        names = (c for c in token.children if c.dep_ in NAME_PARTS and c.dep_ != "conj")
+        for name in names if found is None else ():
+            found = self.entity_at(name, types)
+            if found is not None:
+                break
+        return found
+
+    def party_antecedent(self, token: Token) -> int | None:
+        """The organisation last named as a subject before an anaphor ("Компания", "она") in
+        its sentence or the two before; else the last organisation named there at all."""
+        if not is_org_anaphor(token) or any(c.dep_ in NAME_PARTS for c in token.children):
+            return None
+        sentence = token.sent
+        start = sentence.start
+        for _ in range(ANAPHOR_WINDOW):
+            if start == 0:
+                break
+            start = self.doc[start - 1].sent.start
+        before = list(reversed(self.doc[start : token.i]))
+        for subjects_only in (True, False):
+            for candidate in before:
+                if subjects_only and not is_subject(candidate):
+                    continue
+                found = self.entity_at(candidate, {ORG})
+                if found is not None:
+                    return found
+        return None
+
+
+def is_subject(token: Token) -> bool:
+    """The subject, or its name ("Компания Google открыла": Google)."""
+    while token.dep_ in NAME_PARTS and token.head != token:
+        token = token.head
+    return token.dep_ in {"nsubj", "nsubj:pass"}
+
+
+NAME_PARTS = {"appos", "flat", "flat:foreign", "flat:name", "conj"}
+
+
+def is_org_anaphor(token: Token) -> bool:
+    """ "компания" without a name of its own, or a third-person pronoun."""
+    if token.pos_ == "PRON":
+        return fold(token.lemma_) in THIRD_PERSON and "3" in token.morph.get("Person", ["3"])
+    return token.pos_ == "NOUN" and fold(token.lemma_) in org_anaphors()
+
+
+@cache
+def org_anaphors() -> frozenset[str]:
+    return frozenset(fold(row["lemma"]) for row in read_tsv("org_anaphors.tsv"))
+
 
 def pairs(ids: list[int]) -> Iterator[tuple[int, int]]:
     yield from combinations(ids, 2)
@@ -357,10 +423,15 @@ def document_title(document: Token) -> str:
         ):
             tokens += [t for t in child.subtree if not t.is_punct]
     tokens.sort(key=lambda t: t.i)
-    span = document.doc[tokens[0].i : tokens[-1].i + 1]
-    cut = next((t.i for t in span if fold(t.text) == "между"), span.end)
-    span = document.doc[span.start : cut]
-    return phrase_nominative(span).lower() if span.text[:1].isupper() else phrase_nominative(span)
+    cut = next((t.i for t in tokens if fold(t.text) == "между"), tokens[-1].i + 1)
+    tokens = [t for t in tokens if t.i < cut]
+    noun = document.doc[document.i : document.i + 1]
+    about = document.doc[tokens[1].i : tokens[-1].i + 1] if len(tokens) > 1 else None
+    if about is not None and about.start == noun.end:  # contiguous: inflect it as one phrase
+        noun, about = document.doc[noun.start : about.end], None
+    title = phrase_nominative(noun)
+    title = title.lower() if noun.text[:1].isupper() else title
+    return f"{title} {about.text}" if about is not None else title
 
 
 # ---------------------------------------------------------------------------------------------
@@ -466,22 +537,26 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
     Ирана", "запрет на ввоз вина из Грузии"); a merger pairs its companies. The amount, when the
     sentence gives one, is the value."""
     for roles in of_relation(events, "deal"):
-        actors = context.entities_of(roles["actor"], PARTIES)
+        actors = context.parties_of(roles["actor"], DEAL_PARTIES)
         if not actors:  # "санкции США против Ирана": a sanction's bare genitive imposes it
             actors = context.entities_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
-        if not actors and roles["held"]:
-            actors = context.entities_of(roles.clause_subjects(), PARTIES)
+        if not actors and roles["held"]:  # "объявила о покупке": no person (who announced)
+            actors = context.parties_of(roles.clause_subjects(), PARTIES)
         if (
             not actors
             and cue_of(roles.trigger)[1] in {"verb", "supply", "ban"}
             and not has_subject(roles.trigger)
         ):
             actors = unparsed_subject(context, roles.trigger)
-        where = [t for t in roles["counterpart"] if is_location(t)]  # "здание в Москве"
+        where = [  # "здание в Москве", but "долю в Bank of East Asia" names a party
+            t
+            for t in roles["counterpart"]
+            if is_location(t) and context.named_party(t, {ORG}) is None
+        ]
         counterparts = [
             c
-            for c in context.entities_of(
-                [t for t in roles["counterpart"] if t not in where], PARTIES
+            for c in context.parties_of(
+                [t for t in roles["counterpart"] if t not in where], DEAL_PARTIES
             )
             if c not in actors
         ]
