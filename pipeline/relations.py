@@ -553,13 +553,13 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
             for t in roles["counterpart"]
             if is_location(t) and context.named_party(t, {ORG}) is None
         ]
-        counterparts = [
-            c
-            for c in context.parties_of(
-                [t for t in roles["counterpart"] if t not in where], DEAL_PARTIES
-            )
-            if c not in actors
-        ]
+        named = context.parties_of(
+            [t for t in roles["counterpart"] if t not in where], DEAL_PARTIES
+        )
+        # inside the object only a company or person: "купила 5% акций Facebook", but not
+        # "выкупил газовую компанию Украины"
+        named += context.parties_of(roles["company"], {ORG, PERSON})
+        counterparts = [c for c in dict.fromkeys(named) if c not in actors]
         kind = deal_kind(roles)
         money = parse_money(roles.trigger.sent) or (None, None)
         pairs_found = [(a, c) for a in actors for c in counterparts]
