@@ -332,14 +332,12 @@ class Context:
         return found if found is not None else self.party_antecedent(token)
 
     def named_party(self, token: Token, types: set[str]) -> int | None:
-        """The entity the token names, or its name ("компания Google")."""
-        found = self.entity_at(token, types)
-        names = (c for c in token.children if c.dep_ in NAME_PARTS and c.dep_ != "conj")
-        for name in names if found is None else ():
-            found = self.entity_at(name, types)
-            if found is not None:
-                break
-        return found
+        """The entity the token names, or its name ("компания Google", "Банк ICBC": the name
+        even when the tagger took the capitalised noun for one)."""
+        names = [c for c in token.children if c.dep_ in NAME_PARTS and c.dep_ != "conj"]
+        candidates = [*names, token] if is_org_anaphor(token) else [token, *names]
+        found = (self.entity_at(t, types) for t in candidates)
+        return next((i for i in found if i is not None), None)
 
     def party_antecedent(self, token: Token) -> int | None:
         """The organisation last named as a subject before an anaphor ("Компания", "она") in
@@ -377,7 +375,7 @@ def is_org_anaphor(token: Token) -> bool:
     """ "компания" without a name of its own, or a third-person pronoun."""
     if token.pos_ == "PRON":
         return fold(token.lemma_) in THIRD_PERSON and "3" in token.morph.get("Person", ["3"])
-    return token.pos_ == "NOUN" and fold(token.lemma_) in org_anaphors()
+    return token.pos_ in {"NOUN", "PROPN"} and fold(token.lemma_) in org_anaphors()
 
 
 @cache
