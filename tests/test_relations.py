@@ -125,6 +125,9 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
         ("Роман Абрамович купил «Челси».", "Роман Абрамович", "Челси", "покупка", None),
         ("«Газпром» будет поставлять в Китай 30 млрд кубометров газа.", "Газпром", "Китай", "поставка", None),
         ("Банк ICBC купил долю в компании Bank of East Asia.", "ICBC", "Bank of East Asia", "покупка", None),
+        # the subject of the verb that governs the deal ("пригрозила наложить", "решила приобрести")
+        ("Еврокомиссия пригрозила наложить на Microsoft штраф.", "Европейская комиссия", "Microsoft", "штраф", None),
+        ("Компания Cadbury решила приобрести американскую фирму Adams.", "Cadbury", "Adams", "покупка", None),
     ],
 )
 # fmt: on
