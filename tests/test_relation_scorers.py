@@ -833,3 +833,32 @@ def test_rured_first_documents_counts_add_up(nlp):
     assert score.documents == 5
     assert score.gold_pairs == sum(len(rured.gold_pairs(g)) for g in gold_docs) > 0
     assert score.found <= score.gold_pairs and score.rows_hitting_gold <= score.rows
+
+
+@pytest.mark.parametrize(
+    ("relation", "attribute", "types"),
+    [
+        ("deal", "покупка", ("купля/продажа",)),
+        ("deal", "санкции", facts.SANCTION),
+        ("signed_agreement", "соглашение о поставках газа", ("купля/продажа",)),
+        ("signed_agreement", "договор о дружбе", None),  # no deal named: no Type
+    ],
+)
+def test_deal_type_comes_from_the_kind_or_the_title(relation, attribute, types):
+    deal_row = row(relation, "Газпром", 5, "ORG", obj="Украина", object_id=6, object_type="STATE")
+    doc = make_doc(FACTRU_TEXT, FACTRU_MENTIONS, [{**deal_row, "attribute": attribute}])
+    (deal,) = facts.predicted_facts(doc)
+    given = [a.texts for a in deal.arguments if a.role == "type"]
+    assert given == ([types] if types else [])
+
+
+def test_a_type_alone_joins_no_facts():
+    gold = Fact(
+        DEAL, (entity("participant", (0, 5)), Argument("type", "string", texts=("купля/продажа",)))
+    )
+    same_type = Fact(
+        DEAL,
+        (entity("participant", (50, 55)), Argument("type", "string", texts=("купля/продажа",))),
+    )
+    assert not gold.can_match(same_type)
+    assert gold.can_match(Fact(DEAL, (entity("participant", (0, 5)),)))

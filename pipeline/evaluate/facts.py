@@ -12,9 +12,10 @@ What is compared:
   (attribute) become one deal. Two rows are printed: `deal`, every Deal fact with its `Type`
   argument, the 2016 setting (our deal kind gives the Type: покупка/продажа/поставка →
   купля/продажа, кредит → займ, штраф/санкции → the sanctions type, `DEAL_TYPES`; a signed
-  agreement has none, so it scores at most 2/3 on a two-party fact); and `deal_agreement`, the
-  Deals that are agreements between parties — Type купля/продажа (sale), услуги (services),
-  инвестиции (investment), займ/возвращение займа/долг (loan) — with Type not scored. Sanctions
+  agreement has the Type of the deal its title names, "соглашение о поставках газа", else none
+  and then scores at most 2/3 on a two-party fact); and `deal_agreement`, the Deals that are
+  agreements between parties — Type купля/продажа (sale), услуги (services), инвестиции
+  (investment), займ/возвращение займа/долг (loan) — with Type not scored. Sanctions
   ("экономичкские санкции…", a one-sided measure) and the 3 test Deals without a Type (talks
   of a merger, all uncertain) are then ignored: neither a miss nor, when one of our deals
   matches them, a false positive.
@@ -77,6 +78,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..gazetteer import fold
+from ..relations import deal_kinds
+from ..resources import word_parses
 from .coref import read_coref
 from .factru import GoldSpan, read_spans, read_tokens
 from .nerel_relations import overlap, posts_match, relations_of, row_spans
@@ -359,6 +362,16 @@ def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
     return unique
 
 
+def title_kind(title: str) -> str | None:
+    """The deal kind a signed document names ("соглашение о поставках газа" → поставка)."""
+    kinds = deal_kinds()
+    for word in title.split():
+        for parse in word_parses(word.lower())[:1]:
+            if kinds.get(fold(parse.normal_form)) in DEAL_TYPES:
+                return kinds[fold(parse.normal_form)]
+    return None
+
+
 def predicted_facts(doc: Doc) -> list[Fact]:
     """Our relation rows as 2016 facts (see the module docstring), duplicates dropped."""
     facts = []
@@ -384,8 +397,9 @@ def predicted_facts(doc: Doc) -> list[Fact]:
     for (tag, _, attribute), participants in groups.items():
         label = " + ".join(a.texts[0] for a in participants.values())
         arguments = tuple(participants.values())
-        if tag == DEAL and attribute in DEAL_TYPES:
-            arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[attribute]),)
+        kind = attribute if attribute in DEAL_TYPES else title_kind(attribute or "")
+        if tag == DEAL and kind is not None:
+            arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[kind]),)
         facts.append(Fact(tag, arguments, label=f"{label} ({attribute or ''})"))
     return _dedupe(facts)
 
