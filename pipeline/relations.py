@@ -536,8 +536,8 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
     sentence gives one, is the value."""
     for roles in of_relation(events, "deal"):
         actors = context.parties_of(roles["actor"], DEAL_PARTIES)
-        if not actors:  # "санкции США против Ирана": a sanction's bare genitive imposes it
-            actors = context.entities_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
+        if not actors:  # "санкции США против Ирана", "инвестиции Philips": a bare genitive
+            actors = context.parties_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
         if not actors and roles["held"]:  # "объявила о покупке": no person (who announced)
             actors = context.parties_of(roles.clause_subjects(), PARTIES)
         if (
