@@ -51,6 +51,7 @@ from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
 from .names import phrase_nominative
 from .posts import PROFESSION, phrase_headed_by, post_words
+from .quotes import is_cue_verb
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
 
@@ -318,14 +319,12 @@ class Context:
 
     def entities_of(self, tokens: list[Token], types: set[str]) -> list[int]:
         """Entities named by tokens and the tokens coordinated with them ("Токаев и Рахмон")."""
-        ids = [self.entity_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
-        return list(dict.fromkeys(i for i in ids if i is not None))
+        return named_by(tokens, lambda t: self.entity_at(t, types))
 
     def parties_of(self, tokens: list[Token], types: set[str]) -> list[int]:
         """A deal's parties: the entities the tokens name ("компания Google": its name), or
-        for "компания"/"она" alone the organisation it points back to."""
-        ids = [self.party_at(t, types) for token in tokens for t in [token, *token.conjuncts]]
-        return list(dict.fromkeys(i for i in ids if i is not None))
+        for "компания"/"она" alone what it points back to."""
+        return named_by(tokens, lambda t: self.party_at(t, types))
 
     def party_at(self, token: Token, types: set[str]) -> int | None:
         found = self.named_party(token, types)
@@ -334,48 +333,89 @@ class Context:
     def named_party(self, token: Token, types: set[str]) -> int | None:
         """The entity the token names, or its name ("компания Google", "Банк ICBC": the name
         even when the tagger took the capitalised noun for one)."""
-        names = [c for c in token.children if c.dep_ in NAME_PARTS and c.dep_ != "conj"]
-        candidates = [*names, token] if is_org_anaphor(token) else [token, *names]
+        names = [c for c in token.children if c.dep_ in NAME_PARTS]
+        candidates = [*names, token] if is_org_noun(token) else [token, *names]
         found = (self.entity_at(t, types) for t in candidates)
         return next((i for i in found if i is not None), None)
 
     def party_antecedent(self, token: Token) -> int | None:
-        """The organisation last named as a subject before an anaphor ("Компания", "она") in
-        its sentence or the two before; else the last organisation named there at all."""
-        if not is_org_anaphor(token) or any(c.dep_ in NAME_PARTS for c in token.children):
+        """What a bare "компания" or "она" points back to: the nearest subject before it, in
+        its sentence or the two before, that names an entity — when that entity is an
+        organisation (or, for a pronoun, a state: "Россия заявила, что она введёт санкции").
+        A nearer subject naming anything else (a person, a state for "компания") ends the
+        search with nothing: the text has moved on."""
+        if not is_org_anaphor(token):
             return None
-        sentence = token.sent
-        start = sentence.start
+        wanted = {ORG, STATE} if token.pos_ == "PRON" else {ORG}
+        for candidate in reversed(self.doc[self.window_start(token) : token.i]):
+            if not in_subject(candidate) or is_inverted_source(candidate):
+                continue
+            mentions = self.mentions.covering(candidate.i)
+            if mentions:
+                nearest = max(mentions, key=len)
+                return nearest._.entity_id if nearest.label_ in wanted else None
+        return None
+
+    def named_inside(self, tokens: list[Token]) -> set[int]:
+        """Entities named inside the mentions of these tokens ("Россия" in "Правительство
+        РФ")."""
+        found = set()
+        for token in tokens:
+            for mention in self.mentions.covering(token.i):
+                for i in range(mention.start, mention.end):
+                    found.update(m._.entity_id for m in self.mentions.covering(i))
+        return found
+
+    def window_start(self, token: Token) -> int:
+        """First token of the sentence ANAPHOR_WINDOW sentences before the token's."""
+        start = token.sent.start
         for _ in range(ANAPHOR_WINDOW):
             if start == 0:
                 break
             start = self.doc[start - 1].sent.start
-        before = list(reversed(self.doc[start : token.i]))
-        for subjects_only in (True, False):
-            for candidate in before:
-                if subjects_only and not is_subject(candidate):
-                    continue
-                found = self.entity_at(candidate, {ORG})
-                if found is not None:
-                    return found
-        return None
+        return start
 
 
-def is_subject(token: Token) -> bool:
+def named_by(tokens: list[Token], find) -> list[int]:
+    """Distinct ids `find` gives for the tokens and their conjuncts, in order."""
+    ids = [find(t) for token in tokens for t in [token, *token.conjuncts]]
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def is_inverted_source(token: Token) -> bool:
+    """ "Об этом сообщает Reuters", "пишет «Коммерсант»": the outlet after its speech verb
+    reports the news; it is nobody the next sentence goes on about."""
+    verb = token
+    while verb.dep_ in NAME_PARTS | {"conj", "nsubj", "nsubj:pass"} and verb.head != verb:
+        verb = verb.head
+    return verb.i < token.i and is_cue_verb(verb)
+
+
+def in_subject(token: Token) -> bool:
     """The subject, or its name ("Компания Google открыла": Google)."""
-    while token.dep_ in NAME_PARTS and token.head != token:
+    while token.dep_ in NAME_PARTS | {"conj"} and token.head != token:
         token = token.head
     return token.dep_ in {"nsubj", "nsubj:pass"}
 
 
-NAME_PARTS = {"appos", "flat", "flat:foreign", "flat:name", "conj"}
+NAME_PARTS = {"appos", "flat", "flat:foreign", "flat:name"}
+MODIFIERS = NAME_PARTS | {"amod", "nmod", "nummod", "det"}
+DEMONSTRATIVES = {"этот", "данный", "тот"}  # "эта компания" still points back
+
+
+def is_org_noun(token: Token) -> bool:
+    """ "компания", "банк", "концерн": a word for an organisation (models/org_anaphors.tsv)."""
+    return token.pos_ in {"NOUN", "PROPN"} and fold(token.lemma_) in org_anaphors()
 
 
 def is_org_anaphor(token: Token) -> bool:
-    """ "компания" without a name of its own, or a third-person pronoun."""
+    """A third-person pronoun, or an organisation word with nothing that makes it a new one
+    ("Китайская компания", "компания Газпрома", "компания Google" are not the one before)."""
     if token.pos_ == "PRON":
-        return fold(token.lemma_) in THIRD_PERSON and "3" in token.morph.get("Person", ["3"])
-    return token.pos_ in {"NOUN", "PROPN"} and fold(token.lemma_) in org_anaphors()
+        return fold(token.lemma_) in THIRD_PERSON
+    return is_org_noun(token) and not any(
+        c.dep_ in MODIFIERS and fold(c.lemma_) not in DEMONSTRATIVES for c in token.children
+    )
 
 
 @cache
@@ -538,7 +578,8 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
         actors = context.parties_of(roles["actor"], DEAL_PARTIES)
         if not actors:  # "санкции США против Ирана", "инвестиции Philips": a bare genitive
             actors = context.parties_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
-        if not actors and roles["held"]:  # "объявила о покупке": no person (who announced)
+        if not actors and roles["held"] and not is_reported(roles):
+            # "объявила о покупке": no person (who announced), no outlet ("пишет о покупке")
             actors = context.parties_of(roles.clause_subjects(), PARTIES)
         if (
             not actors
@@ -557,7 +598,8 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
         # inside the object only a company or person: "купила 5% акций Facebook", but not
         # "выкупил газовую компанию Украины"
         named += context.parties_of(roles["company"], {ORG, PERSON})
-        counterparts = [c for c in dict.fromkeys(named) if c not in actors]
+        own = context.named_inside(roles["actor"])  # "Правительство РФ … из России"
+        counterparts = [c for c in dict.fromkeys(named) if c not in actors and c not in own]
         kind = deal_kind(roles)
         money = parse_money(roles.trigger.sent) or (None, None)
         pairs_found = [(a, c) for a in actors for c in counterparts]
@@ -565,6 +607,13 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
             pairs_found = list(pairs(counterparts))
         for actor, counterpart in pairs_found:
             yield Found("deal", actor, counterpart, roles.trigger.sent, kind, *money)
+
+
+def is_reported(roles: Roles) -> bool:
+    """ "«Коммерсант» пишет о покупке": the clause whose subject would be the actor only
+    reports the deal."""
+    subjects = roles.clause_subjects()
+    return bool(subjects) and cue_of(subjects[0].head) == ("deal", "report")
 
 
 def is_location(token: Token) -> bool:

@@ -842,6 +842,7 @@ def test_rured_first_documents_counts_add_up(nlp):
         ("deal", "санкции", facts.SANCTION),
         ("signed_agreement", "соглашение о поставках газа", ("купля/продажа",)),
         ("signed_agreement", "договор о дружбе", None),  # no deal named: no Type
+        ("signed_agreement", "конвенция о запрете химического оружия", None),  # no sanction
     ],
 )
 def test_deal_type_comes_from_the_kind_or_the_title(relation, attribute, types):

@@ -125,6 +125,12 @@ def test_relation_found(nlp, text, relation, a, b, attribute):
         ("Роман Абрамович купил «Челси».", "Роман Абрамович", "Челси", "покупка", None),
         ("«Газпром» будет поставлять в Китай 30 млрд кубометров газа.", "Газпром", "Китай", "поставка", None),
         ("Банк ICBC купил долю в компании Bank of East Asia.", "ICBC", "Bank of East Asia", "покупка", None),
+        # a pronoun may point back to a state; "эта компания" still points back
+        ("Google открыла офис. Россия заявила, что она введёт санкции против Украины.", "Россия", "Украина", "санкции", None),
+        ("Google открыла магазин. Позже эта компания купила YouTube.", "Google", "YouTube", "покупка", None),
+        ("Газпром сообщил о прибыли. Компания также купила «Сибнефть».", "Газпром", "Сибнефть", "покупка", None),
+        # a ban on imports names where they come from
+        ("Россельхознадзор запретил ввоз в Россию мяса из Бразилии.", "Россельхознадзор", "Бразилия", "санкции", None),
         # money given: its bare genitive is the giver
         ("Инвестиции Китая в Россию выросли вдвое.", "Китай", "Россия", "инвестиция", None),
         ("Инвестиции компании Philips в Россию составят 100 млн долларов.", "Philips", "Россия", "инвестиция", 100_000_000),
@@ -333,7 +339,25 @@ def test_posts_and_deals_of_one_pair_are_told_apart(nlp):
         "Компания объявила о запрете курения в Москве.",  # a ban on nobody
         "Ахметов выкупил крупнейшую газовую компанию Украины.",  # a state is no party inside
         "Компания купила YouTube.",  # "компания" with nothing before it to point to
+        # a new company, not the one named before
+        "Сбербанк открыл офис в Лондоне. Китайская компания купила Volvo.",
+        "Сбербанк открыл офис в Лондоне. Группа инвесторов купила «Магнит».",
+        "Роснефть отчиталась о прибыли. Дочерняя компания Газпрома купила «Сибнефть».",
+        # an outlet is no antecedent, no buyer and no sanctioner
+        "Об этом сообщает Reuters. Компания купила 10% акций «Магнита».",
+        "По данным Reuters, компания купила 10% акций «Магнита».",
+        "Reuters сообщило о санкциях против Ирана.",
+        "Газета «Коммерсант» пишет о запрете на ввоз молока из Белоруссии.",
+        # the banning side's own country; who asks for sanctions does not impose them
+        "Правительство РФ ввело запрет на вывоз зерна из России.",
+        "Израиль призвал США ввести санкции против Ирана.",
+        "Украина попросила Евросоюз ввести санкции против России.",
     ],
 )
 def test_no_deal(nlp, text):
     assert not [r for r in relations(nlp, text) if r["relation"] == "deal"]
+
+
+def test_the_importing_side_is_no_target(nlp):
+    rows = relations(nlp, "Россельхознадзор запретил ввоз в Россию мяса из Бразилии.")
+    assert {r["object"] for r in rows if r["relation"] == "deal"} == {"Бразилия"}

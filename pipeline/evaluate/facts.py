@@ -363,12 +363,15 @@ def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
 
 
 def title_kind(title: str) -> str | None:
-    """The deal kind a signed document names ("соглашение о поставках газа" → поставка)."""
+    """The deal kind a signed document names ("соглашение о поставках газа" → поставка).
+    Never a sanction: "конвенция о запрете химического оружия" is a treaty, not a measure
+    against its parties."""
     kinds = deal_kinds()
     for word in title.split():
         for parse in word_parses(word.lower())[:1]:
-            if kinds.get(fold(parse.normal_form)) in DEAL_TYPES:
-                return kinds[fold(parse.normal_form)]
+            kind = kinds.get(fold(parse.normal_form))
+            if kind in DEAL_TYPES and DEAL_TYPES[kind] != SANCTION:
+                return kind
     return None
 
 
@@ -397,9 +400,10 @@ def predicted_facts(doc: Doc) -> list[Fact]:
     for (tag, _, attribute), participants in groups.items():
         label = " + ".join(a.texts[0] for a in participants.values())
         arguments = tuple(participants.values())
-        kind = attribute if attribute in DEAL_TYPES else title_kind(attribute or "")
-        if tag == DEAL and kind is not None:
-            arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[kind]),)
+        if tag == DEAL:
+            kind = attribute if attribute in DEAL_TYPES else title_kind(attribute or "")
+            if kind is not None:
+                arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[kind]),)
         facts.append(Fact(tag, arguments, label=f"{label} ({attribute or ''})"))
     return _dedupe(facts)
 
