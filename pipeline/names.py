@@ -36,7 +36,7 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
     wanted_case = UD_CASE_TO_OC[case]
     candidates = [parse for parse in parses if parse.tag.case in wanted_case]
     if person:
-        candidates = person_readings(candidates)
+        candidates = person_readings(candidates, text)
     else:
         candidates = [p for p in candidates if p.tag.POS in UD_TO_OC.get(pos, {"NOUN"})]
     if gender in UD_GENDER_TO_OC:
@@ -54,13 +54,20 @@ def inflect_word(text: str, pos: str, case: str, gender: str, number: str, perso
     return text
 
 
-def person_readings(parses: list) -> list:
+def person_readings(parses: list, text: str) -> list:
     """Readings of a name part, best first: a known name, an adjective-like surname
-    ("Долгорукому", "Толстого"), pymorphy3's guess for an unknown surname."""
+    ("Долгорукому", "Толстого"), pymorphy3's guess for an unknown surname — a person's
+    (animate) that keeps the word's stem ("Байдена" → Байден, not "Шольца" → Шолец, not
+    "Моди" → модь)."""
     for accept in (
         lambda p: p.tag.POS == "NOUN" and PERSON_TAGS & p.tag.grammemes,
         lambda p: p.tag.POS == "ADJF",
-        lambda p: p.tag.POS == "NOUN" and not p.is_known,
+        lambda p: (
+            p.tag.POS == "NOUN"
+            and not p.is_known
+            and p.tag.animacy == "anim"
+            and text.lower().startswith(p.normal_form[:-1])
+        ),
     ):
         found = [p for p in parses if accept(p)]
         if found:
@@ -79,16 +86,78 @@ def words_text(tokens: list[Token], words: list[str]) -> str:
 
 
 def person_nominative(span: Span) -> str:
-    """Every name part to the nominative, in the gender the tagger saw."""
+    """Every name part to the nominative, in the gender the tagger saw and the case the whole
+    name can be in (`name_case`)."""
     tokens = [token for token in span if not token.is_space]
     gender = next((feature(t, "Gender") for t in tokens if feature(t, "Gender")), "")
-    words = [
-        inflect_word(t.text, "PROPN", feature(t, "Case"), gender, "Sing", True)
-        if t.text[:1].isupper() and len(t.text) > 2
-        else t.text
-        for t in tokens
-    ]
+    parts = [t for t in tokens if t.text[:1].isupper() and len(t.text) > 2]
+    case = name_case(parts, gender)
+    words = [part_nominative(t.text, case, gender) if t in parts else t.text for t in tokens]
     return words_text(tokens, words)
+
+
+def name_case(parts: list[Token], gender: str) -> str:
+    """The case the tagger gave the name, unless it is in apposition to a noun in another
+    case and a part pymorphy3 reads as a name fits only that one: "премьер-министра Индии
+    Нарендру Моди", where the tagger took "Нарендру" for a genitive like "Индии"."""
+    tagged = feature(parts[0], "Case") if parts else ""
+    head = parts[0].head if parts and parts[0].dep_ == "appos" else None
+    governing = feature(head, "Case") if head is not None else ""
+    if tagged not in OBLIQUE or governing not in OBLIQUE or governing == tagged:
+        return tagged
+    misread = [
+        t.text
+        for t in parts
+        if not case_readings(t.text, tagged, gender) and name_readings(t.text, governing, gender)
+    ]
+    return governing if misread else tagged
+
+
+def name_readings(text: str, case: str, gender: str) -> list:
+    """Readings in a case that pymorphy3 tags as a first name, surname or patronymic."""
+    return [p for p in case_readings(text, case, gender) if PERSON_TAGS & p.tag.grammemes]
+
+
+OBLIQUE = ("Gen", "Acc", "Dat", "Ins", "Loc")
+# masculine case endings of a foreign surname pymorphy3 cannot read ("Шольца", "Олафу")
+MASCULINE_ENDINGS = {
+    "Gen": ("а", "я"),
+    "Acc": ("а", "я"),
+    "Dat": ("у", "ю"),
+    "Ins": ("ом", "ем", "ём"),
+    "Loc": ("е",),
+}
+VOWELS = set("аеёиоуыэюяй")
+
+
+@lru_cache(maxsize=100_000)
+def case_readings(text: str, case: str, gender: str) -> tuple:
+    """Person readings of a name part in a case, the tagger's gender first."""
+    wanted = UD_CASE_TO_OC[case]
+    readings = person_readings([p for p in word_parses(text) if p.tag.case in wanted], text)
+    readings = [p for p in readings if p.tag.number in {"sing", None}] or readings
+    if gender in UD_GENDER_TO_OC:
+        same = [p for p in readings if p.tag.gender in {UD_GENDER_TO_OC[gender], None}]
+        readings = same or readings
+    return tuple(readings)
+
+
+@lru_cache(maxsize=100_000)
+def part_nominative(text: str, case: str, gender: str) -> str:
+    """A name part in the nominative: by a reading in the case; else, for a man's foreign
+    name, without its case ending ("Шольца" → "Шольц"); else as written ("Моди")."""
+    if case not in OBLIQUE:
+        return text
+    for parse in case_readings(text, case, gender):
+        inflected = parse.inflect({"nomn"})
+        if inflected:
+            return restore_case(inflected.word, text)
+    if gender == "Masc":
+        for ending in MASCULINE_ENDINGS[case]:
+            stem = text[: -len(ending)]
+            if text.endswith(ending) and len(stem) > 2 and stem[-1].lower() not in VOWELS:
+                return stem
+    return text
 
 
 def phrase_nominative(span: Span) -> str:
