@@ -66,6 +66,7 @@ DESTINATIONS = {STATE, PLACE}
 STATE_POSTS = {"head_of_state", "head_of_government"}
 THIRD_PERSON = {"он", "она", "оно", "они"}  # pronoun lemmas
 ANAPHOR_WINDOW = 2  # sentences back "компания" may point
+SHARED = "_shared"  # pattern names: the subject of the verb a coordinated verb is joined to
 MAX_STEPS = 3  # how far up a nominal event's clause subject, how far down a meeting's place
 YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -211,10 +212,11 @@ class RelationFinder:
         # sentence is matched only against the patterns its words can start
         self.matchers: dict[frozenset[str], DependencyMatcher] = {}
         self.node_names: dict[int, list[str]] = {}
+        self.shared_ids: set[int] = set()  # patterns lending a coordinated verb a subject
 
     def __getstate__(self) -> dict:
         """Pickled small (for worker processes): the matchers are rebuilt where they are used."""
-        return {**self.__dict__, "matchers": {}, "node_names": {}}
+        return {**self.__dict__, "matchers": {}, "node_names": {}, "shared_ids": set()}
 
     def build_matchers(self, vocab: Vocab) -> dict[frozenset[str], DependencyMatcher]:
         matchers: dict[frozenset[str], DependencyMatcher] = {}
@@ -223,6 +225,8 @@ class RelationFinder:
             triggers = frozenset(nodes[0]["RIGHT_ATTRS"]["LEMMA"]["IN"])
             matchers.setdefault(triggers, DependencyMatcher(vocab)).add(key, [nodes])
             self.node_names[vocab.strings[key]] = [node["RIGHT_ID"] for node in pattern]
+            if key.endswith(SHARED):
+                self.shared_ids.add(vocab.strings[key])
         return matchers
 
     def __call__(self, doc: Doc) -> Doc:
@@ -253,6 +257,8 @@ class RelationFinder:
             names = self.node_names[match_id]
             nodes = dict(zip(names, (doc[start + i] for i in ids), strict=True))
             trigger = nodes["trigger"]
+            if match_id in self.shared_ids and has_subject(trigger):
+                continue  # "Путин прилетел, а Си встретился с ним": Си's own subject
             depth = steps(trigger, nodes.get("head", trigger))
             if depth > MAX_STEPS or steps(nodes.get("place", trigger), trigger) > MAX_STEPS:
                 continue
