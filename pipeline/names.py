@@ -28,30 +28,34 @@ def feature(token: Token, name: str) -> str:
 
 
 @lru_cache(maxsize=100_000)
-def inflect_word(text: str, pos: str, case: str, gender: str, number: str, person: bool) -> str:
+def inflect_word(text: str, pos: str, case: str, gender: str, number: str) -> str:
     """`text` put in the nominative, keeping its number and gender; the text itself if unsure."""
     if case not in UD_CASE_TO_OC or case == "Nom" or not text[:1].isalpha():
         return text
-    parses = word_parses(text)
-    wanted_case = UD_CASE_TO_OC[case]
-    candidates = [parse for parse in parses if parse.tag.case in wanted_case]
-    if person:
-        candidates = person_readings(candidates, text)
-    else:
-        candidates = [p for p in candidates if p.tag.POS in UD_TO_OC.get(pos, {"NOUN"})]
+    wanted_case, wanted_pos = UD_CASE_TO_OC[case], UD_TO_OC.get(pos, {"NOUN"})
+    candidates = [p for p in word_parses(text) if p.tag.case in wanted_case]
+    candidates = [p for p in candidates if p.tag.POS in wanted_pos]
+    return nominative_of(agreeing(candidates, gender, number), text) or text
+
+
+def agreeing(readings: list, gender: str, number: str) -> list:
+    """The readings in the tagger's gender, then number, where any are (else all)."""
     if gender in UD_GENDER_TO_OC:
-        candidates = [p for p in candidates if p.tag.gender in {UD_GENDER_TO_OC[gender], None}] or (
-            candidates
-        )
+        wanted = {UD_GENDER_TO_OC[gender], None}
+        readings = [p for p in readings if p.tag.gender in wanted] or readings
     if number in UD_NUMBER_TO_OC:
-        candidates = [p for p in candidates if p.tag.number in {UD_NUMBER_TO_OC[number], None}] or (
-            candidates
-        )
-    for parse in candidates:
+        wanted = {UD_NUMBER_TO_OC[number], None}
+        readings = [p for p in readings if p.tag.number in wanted] or readings
+    return readings
+
+
+def nominative_of(readings, text: str) -> str | None:
+    """The first reading that inflects to the nominative, in the text's capitalisation."""
+    for parse in readings:
         inflected = parse.inflect({"nomn"})
         if inflected:
             return restore_case(inflected.word, text) if text[:1].isupper() else inflected.word
-    return text
+    return None
 
 
 def person_readings(parses: list, text: str) -> list:
@@ -135,11 +139,7 @@ def case_readings(text: str, case: str, gender: str) -> tuple:
     """Person readings of a name part in a case, the tagger's gender first."""
     wanted = UD_CASE_TO_OC[case]
     readings = person_readings([p for p in word_parses(text) if p.tag.case in wanted], text)
-    readings = [p for p in readings if p.tag.number in {"sing", None}] or readings
-    if gender in UD_GENDER_TO_OC:
-        same = [p for p in readings if p.tag.gender in {UD_GENDER_TO_OC[gender], None}]
-        readings = same or readings
-    return tuple(readings)
+    return tuple(agreeing(readings, gender, "Sing"))
 
 
 @lru_cache(maxsize=100_000)
@@ -148,10 +148,9 @@ def part_nominative(text: str, case: str, gender: str) -> str:
     name, without its case ending ("Шольца" → "Шольц"); else as written ("Моди")."""
     if case not in OBLIQUE:
         return text
-    for parse in case_readings(text, case, gender):
-        inflected = parse.inflect({"nomn"})
-        if inflected:
-            return restore_case(inflected.word, text)
+    found = nominative_of(case_readings(text, case, gender), text)
+    if found is not None:
+        return found
     if gender == "Masc":
         for ending in MASCULINE_ENDINGS[case]:
             stem = text[: -len(ending)]
@@ -188,7 +187,6 @@ def phrase_nominative(span: Span) -> str:
                 case,
                 feature(token, "Gender"),
                 feature(token, "Number"),
-                False,
             )
             if agrees
             else token.text

@@ -38,6 +38,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .entities import MENTIONS_KEY, MentionIndex
 from .gazetteer import fold, lemmas_match
+from .linking import SUBJECT_DEPS
 from .resources import read_tsv
 from .tokenizer import sentence_ids
 
@@ -46,7 +47,6 @@ if not Doc.has_extension("quotes"):
 
 OPENING = {"«": "»", "„": "“", "“": "”", "‘": "’"}
 DASHES = {"—", "–", "-", "−"}
-SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis", "advcl", "acl"}
 POINTER_WORDS = {"это", "этот"}
 POSSESSIVES = {"его", "её", "ее", "их"}

@@ -49,6 +49,7 @@ from spacy.vocab import Vocab
 
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
+from .linking import SUBJECT_DEPS
 from .names import phrase_nominative
 from .posts import PROFESSION, phrase_headed_by, post_words
 from .quotes import is_cue_verb
@@ -365,12 +366,12 @@ class Context:
     def named_inside(self, tokens: list[Token]) -> set[int]:
         """Entities named inside the mentions of these tokens ("Россия" in "Правительство
         РФ")."""
-        found = set()
-        for token in tokens:
-            for mention in self.mentions.covering(token.i):
-                for i in range(mention.start, mention.end):
-                    found.update(m._.entity_id for m in self.mentions.covering(i))
-        return found
+        return {
+            inner._.entity_id
+            for token in tokens
+            for mention in self.mentions.covering(token.i)
+            for inner in self.mentions.overlapping(mention)
+        }
 
     def window_start(self, token: Token) -> int:
         """First token of the sentence ANAPHOR_WINDOW sentences before the token's."""
@@ -388,20 +389,23 @@ def named_by(tokens: list[Token], find) -> list[int]:
     return list(dict.fromkeys(i for i in ids if i is not None))
 
 
-def is_inverted_source(token: Token) -> bool:
-    """ "Об этом сообщает Reuters", "пишет «Коммерсант»": the outlet after its speech verb
-    reports the news; it is nobody the next sentence goes on about."""
-    verb = token
-    while verb.dep_ in NAME_PARTS | {"conj", "nsubj", "nsubj:pass"} and verb.head != verb:
-        verb = verb.head
-    return verb.i < token.i and is_cue_verb(verb)
+def phrase_head(token: Token) -> Token:
+    """The word a name part or conjunct belongs to ("Компания Google": Компания)."""
+    while token.dep_ in NAME_PARTS | {"conj"} and token.head != token:
+        token = token.head
+    return token
 
 
 def in_subject(token: Token) -> bool:
     """The subject, or its name ("Компания Google открыла": Google)."""
-    while token.dep_ in NAME_PARTS | {"conj"} and token.head != token:
-        token = token.head
-    return token.dep_ in {"nsubj", "nsubj:pass"}
+    return phrase_head(token).dep_ in SUBJECT_DEPS
+
+
+def is_inverted_source(subject: Token) -> bool:
+    """ "Об этом сообщает Reuters", "пишет «Коммерсант»": the outlet after its speech verb
+    reports the news; it is nobody the next sentence goes on about."""
+    verb = phrase_head(subject).head
+    return verb.i < subject.i and is_cue_verb(verb)
 
 
 NAME_PARTS = {"appos", "flat", "flat:foreign", "flat:name"}
@@ -581,38 +585,49 @@ def deals(context: Context, events: list[Roles]) -> Iterator[Found]:
     Ирана", "запрет на ввоз вина из Грузии"); a merger pairs its companies. The amount, when the
     sentence gives one, is the value."""
     for roles in of_relation(events, "deal"):
-        actors = context.parties_of(roles["actor"], DEAL_PARTIES)
-        if not actors:  # "санкции США против Ирана", "инвестиции Philips": a bare genitive
-            actors = context.parties_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
-        if not actors and roles["held"] and not is_reported(roles):
-            # "объявила о покупке": no person (who announced), no outlet ("пишет о покупке")
-            actors = context.parties_of(roles.clause_subjects(), PARTIES)
-        if (
-            not actors
-            and cue_of(roles.trigger)[1] in {"verb", "supply", "ban"}
-            and not has_subject(roles.trigger)
-        ):
-            actors = unparsed_subject(context, roles.trigger)
-        where = [  # "здание в Москве", but "долю в Bank of East Asia" names a party
-            t
-            for t in roles["counterpart"]
-            if is_location(t) and context.named_party(t, {ORG}) is None
-        ]
-        named = context.parties_of(
-            [t for t in roles["counterpart"] if t not in where], DEAL_PARTIES
-        )
-        # inside the object only a company or person: "купила 5% акций Facebook", but not
-        # "выкупил газовую компанию Украины"
-        named += context.parties_of(roles["company"], {ORG, PERSON})
-        own = context.named_inside(roles["actor"])  # "Правительство РФ … из России"
-        counterparts = [c for c in dict.fromkeys(named) if c not in actors and c not in own]
+        actors = deal_actors(context, roles)
+        counterparts = deal_counterparts(context, roles, actors)
         kind = deal_kind(roles)
-        money = parse_money(roles.trigger.sent) or (None, None)
         pairs_found = [(a, c) for a in actors for c in counterparts]
         if not actors and kind == "слияние":
             pairs_found = list(pairs(counterparts))
+        if not pairs_found:
+            continue
+        money = parse_money(roles.trigger.sent) or (None, None)
         for actor, counterpart in pairs_found:
             yield Found("deal", actor, counterpart, roles.trigger.sent, kind, *money)
+
+
+def deal_actors(context: Context, roles: Roles) -> list[int]:
+    """The subject ("компания" pointing back too), else a bare genitive ("санкции США",
+    "инвестиции Philips"), else the subject of "объявила о покупке" (no person: who
+    announced; no outlet: "пишет о покупке"), else a long subject the parser lost."""
+    actors = context.parties_of(roles["actor"], DEAL_PARTIES)
+    if not actors:
+        actors = context.parties_of([t for t in roles["owner"] if not has_case(t)], PARTIES)
+    if not actors and roles["held"] and not is_reported(roles):
+        actors = context.parties_of(roles.clause_subjects(), PARTIES)
+    if (
+        not actors
+        and cue_of(roles.trigger)[1] in {"verb", "supply", "ban"}
+        and not has_subject(roles.trigger)
+    ):
+        actors = unparsed_subject(context, roles.trigger)
+    return actors
+
+
+def deal_counterparts(context: Context, roles: Roles, actors: list[int]) -> list[int]:
+    """Whom: the parties the patterns found, but not where ("здание в Москве"; "долю в Bank of
+    East Asia" names a party), only a company or person inside the object ("купила 5% акций
+    Facebook", not "выкупил газовую компанию Украины"), never the actor or what its own name
+    holds ("Правительство РФ … из России")."""
+    where = [
+        t for t in roles["counterpart"] if is_location(t) and context.named_party(t, {ORG}) is None
+    ]
+    named = context.parties_of([t for t in roles["counterpart"] if t not in where], DEAL_PARTIES)
+    named += context.parties_of(roles["company"], {ORG, PERSON})
+    own = context.named_inside(roles["actor"])
+    return [c for c in dict.fromkeys(named) if c not in actors and c not in own]
 
 
 def is_reported(roles: Roles) -> bool:
@@ -633,7 +648,7 @@ def has_case(token: Token) -> bool:
 
 
 def has_subject(verb: Token) -> bool:
-    return any(child.dep_ in {"nsubj", "nsubj:pass"} for child in verb.children)
+    return any(child.dep_ in SUBJECT_DEPS for child in verb.children)
 
 
 def unparsed_subject(context: Context, verb: Token) -> list[int]:
