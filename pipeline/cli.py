@@ -16,54 +16,21 @@ was not given this time; its tables equal those of an uninterrupted run.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import importlib
-import json
-import os
-import platform
-import sys
-import tempfile
-import time
-from dataclasses import asdict, dataclass
+import logging
+from collections.abc import Iterator
 from enum import StrEnum
-from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import spacy
 import typer
-from tqdm import tqdm
 
-import pipeline
-
-from .engine import (
-    CHUNK_CHARS,
-    DASK_MISSING,
-    SLICE_CHARS,
-    Batch,
-    FileRecord,
-    import_distributed,
-    load_nlp,
-    peak_rss_mb,
-    run_dask,
-    run_local,
-)
+from . import runner
+from .engine import CHUNK_CHARS, SLICE_CHARS, load_nlp
 from .evaluate.scoring import Score, scores_frame
-from .io import (
-    STATE_DIR,
-    InputError,
-    InputFile,
-    ShardStore,
-    file_digest,
-    find_files,
-    safe_str,
-    table_path,
-    write_json_atomic,
-)
-from .tables import TABLES
+from .io import InputError, write_json_atomic
 
-MANIFEST = "manifest.json"
-SETTINGS = "settings.json"
-CHECKPOINT_SECONDS = 300.0
 EXIT_FATAL, EXIT_FAILED, EXIT_INTERRUPTED = 1, 3, 130
 
 app = typer.Typer(
@@ -154,36 +121,34 @@ def extract(
 ) -> None:
     """Extract the five tables and manifest.json from news texts into DIR."""
     engine_name = _engine_name(engine, scheduler)
-    files = find_files(inputs, glob)
-    if not files:
-        searched = ", ".join(map(str, inputs))
-        raise typer.BadParameter(f"no files matching {glob!r} in {searched}", param_hint="INPUT")
-    if engine_name == Engine.dask:
-        try:
-            import_distributed()
-        except ImportError:
-            _fatal(DASK_MISSING)
-        scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
-    nlp = load_nlp()
-    settings = Settings(
-        pipeline.__version__, nlp.config.to_str(), encoding, fmt.value, glob, max_chars
-    )
-    setup = {"name": engine_name.value, "workers": workers, "scheduler": scheduler}
     try:
-        _check_writable(out)
-        store = _open_store(out, settings)
-        run = Run(store, settings, files, _records(store), save_docs, setup)
-    except OSError as error:
-        _fatal(f"cannot write to {out}: {error}")
-    _execute(run, nlp, chunk_chars)
-    failed = run.failed_inputs()
+        with _warnings_echoed():
+            result = runner.run(
+                inputs,
+                out,
+                fmt.value,
+                workers,
+                glob=glob,
+                encoding=encoding,
+                engine=engine_name.value,
+                scheduler=scheduler,
+                save_docs=save_docs,
+                chunk_chars=chunk_chars,
+                max_chars=max_chars,
+            )
+    except runner.NoInputError as error:
+        raise typer.BadParameter(str(error), param_hint="INPUT") from None
+    except (ImportError, runner.RunError) as error:
+        _fatal(str(error))
+    except KeyboardInterrupt:
+        _fatal(f"interrupted; {runner.RESUME_HINT}", EXIT_INTERRUPTED)
     typer.echo(
-        f"ru-news: {len(files)} documents ({len(run.new)} processed, "
-        f"{len(files) - len(run.todo)} unchanged), {failed} failed, "
-        f"{run.seconds():.1f} s → {out}",
+        f"ru-news: {result.inputs} documents ({result.processed} processed, "
+        f"{result.unchanged} unchanged), {result.failed} failed, "
+        f"{result.seconds:.1f} s → {out}",
         err=True,
     )
-    if failed:
+    if result.failed:
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -193,289 +158,21 @@ def _engine_name(engine: Engine | None, scheduler: str | None) -> Engine:
     return engine or (Engine.dask if scheduler else Engine.local)
 
 
-@dataclass(frozen=True)
-class Settings:
-    """What decides whether rows of an earlier run can be kept: same pipeline, same decoding,
-    same slicing of long texts (format and glob may change)."""
+class _EchoWarnings(logging.Handler):
+    """The runner's warnings on stderr, as the command's own."""
 
-    version: str
-    config: str
-    encoding: str | None
-    format: str
-    glob: str
-    max_chars: int
-
-    def compatible(self, saved: dict) -> bool:
-        keys = ("version", "config", "encoding", "max_chars")
-        return all(saved.get(key) == getattr(self, key) for key in keys)
+    def emit(self, record: logging.LogRecord) -> None:
+        _warn(record.getMessage())
 
 
-def _check_writable(out: Path) -> None:
-    """Fail before hours of work, not after them."""
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile(dir=out):
-        pass
-
-
-def _open_store(out: Path, settings: Settings) -> ShardStore:
-    """The output folder, ready for this run: an earlier run's shards are kept if they were
-    made by the same pipeline and settings (its format is converted), else removed; the debris
-    of a killed run (temporary files, parts of uncommitted shards) is removed."""
-    store = ShardStore(out, settings.format)
-    saved = _saved_settings(out)
-    if saved is None:
-        if (out / MANIFEST).exists() or store.records():
-            _warn(f"{out} holds an older or unreadable run; redoing all")
-            store.reset()
-    elif not settings.compatible(saved):
-        _warn(f"{out} was made by another pipeline version, config or encoding; redoing all")
-        store.reset()
-    elif saved.get("format") != settings.format and saved.get("format") in set(Format):
-        store.adopt(saved["format"])
-    store.clean()
-    store.state.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(store.state / SETTINGS, asdict(settings))
-    return store
-
-
-def _saved_settings(out: Path) -> dict | None:
+@contextlib.contextmanager
+def _warnings_echoed() -> Iterator[None]:
+    handler = _EchoWarnings(logging.WARNING)
+    runner.log.addHandler(handler)
     try:
-        saved = json.loads((out / STATE_DIR / SETTINGS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return saved if isinstance(saved, dict) else None
-
-
-def _records(store: ShardStore) -> dict[str, dict]:
-    """The earlier runs' file records by doc_id, each with whether its shard kept the Docs."""
-    return {
-        file["doc_id"]: {**file, "docs": bool(record.get("docs"))}
-        for record in store.records()
-        for file in record["files"]
-        if isinstance(file, dict) and "doc_id" in file
-    }
-
-
-class Run:
-    """One `extract` run: which files to do, and each finished batch committed as a shard."""
-
-    def __init__(
-        self,
-        store: ShardStore,
-        settings: Settings,
-        files: list[InputFile],
-        previous: dict[str, dict],
-        save_docs: bool,
-        setup: dict,
-    ):
-        self.store, self.settings, self.files = store, settings, files
-        self.out = store.out
-        self.previous, self.save_docs, self.setup = previous, save_docs, setup
-        self.todo = [file for file in files if not self._unchanged(file)]
-        self.new: list[FileRecord] = []
-        self.workers: dict[str, dict] = {}
-        self.started = time.time()
-        self._prune()
-        self.next_shard = store.next_number()
-
-    def _unchanged(self, file: InputFile) -> bool:
-        """Done before under the same doc_id and path, with the same bytes (and with its
-        Docs saved, if they are asked for)."""
-        old = self.previous.get(file.doc_id)
-        return bool(
-            old
-            and old.get("sha256")
-            and old.get("path") == safe_str(file.path)
-            and (old["docs"] or old.get("error") or not self.save_docs)
-            and old["sha256"] == file_digest(file.path)
-        )
-
-    def _prune(self) -> None:
-        """Rows of files about to be redone (same doc_id, or same path under another id) go
-        before any new shard is written, so no document is ever in two shards."""
-        ids = {file.doc_id for file in self.todo}
-        paths = {safe_str(file.path) for file in self.todo}
-        redone = {
-            doc_id
-            for doc_id, record in self.previous.items()
-            if doc_id in ids or record.get("path") in paths
-        }
-        if redone:
-            self.store.prune(redone)
-
-    def add(self, batch: Batch) -> None:
-        """Commit a batch as the next shard."""
-        number = self.next_shard
-        record = {
-            "files": [asdict(file) for file in batch.files],
-            "counts": {table: len(df) for table, df in batch.tables.items()},
-            "docs": batch.docs is not None,
-            "worker": batch.worker,
-            "committed": _now(),
-        }
-        self.store.commit(number, batch.tables, record, batch.docs)
-        self.next_shard += 1
-        self.new.extend(batch.files)
-        if batch.worker:  # none for a batch of files whose worker died on them
-            self._count_worker(batch)
-
-    def _count_worker(self, batch: Batch) -> None:
-        worker = batch.worker
-        key = f"{worker.get('host')}:{worker.get('pid')}"
-        stats = self.workers.setdefault(
-            key, {**worker, "batches": 0, "docs": 0, "seconds": 0.0, "peak_rss_mb": None}
-        )
-        stats["batches"] += 1
-        stats["docs"] += len(batch.files)
-        stats["seconds"] = round(stats["seconds"] + worker.get("seconds", 0.0), 3)
-        peaks = [value for value in (stats["peak_rss_mb"], worker.get("peak_rss_mb")) if value]
-        stats["peak_rss_mb"] = max(peaks, default=None)
-
-    def seconds(self) -> float:
-        return time.time() - self.started
-
-    def records(self) -> list[dict]:
-        """All files of OUT: this run's inputs in input order, then files of earlier runs."""
-        recorded: dict[str, dict] = {}
-        for shard in self.store.records():
-            for file in shard["files"]:
-                recorded[file["doc_id"]] = file
-        inputs = [file.doc_id for file in self.files if file.doc_id in recorded]
-        given = set(inputs)
-        rest = [doc_id for doc_id in recorded if doc_id not in given]
-        return [recorded[doc_id] for doc_id in [*inputs, *rest]]
-
-    def failed_inputs(self) -> int:
-        errors = {record["doc_id"]: record["error"] for record in self.records()}
-        return sum(errors.get(file.doc_id) is not None for file in self.files)
-
-    def finish(self, complete: bool) -> None:
-        """Merge CSV / JSON Lines parts into their single files, then write the manifest."""
-        self.store.export()
-        self.checkpoint(complete)
-
-    def checkpoint(self, complete: bool = False) -> None:
-        write_json_atomic(self.out / MANIFEST, self.manifest(complete))
-
-    def manifest(self, complete: bool) -> dict:
-        """Versions and config (what made the rows), settings and engine, counts, timings,
-        workers, failures, and per file doc_id, path, sha256, encoding and error."""
-        shards = self.store.records()
-        records = self.records()
-        counts = dict.fromkeys(TABLES, 0)
-        for shard in shards:
-            for table in TABLES:
-                counts[table] += int(shard.get("counts", {}).get(table, 0))
-        seconds = self.seconds()
-        new_failed = sum(record.error is not None for record in self.new)
-        fmt = self.settings.format
-        return {
-            "package": "ru-news-pipeline",
-            "version": self.settings.version,
-            "python": platform.python_version(),
-            "spacy": spacy.__version__,
-            "natasha": version("natasha"),
-            "config": self.settings.config,
-            "settings": {
-                "encoding": self.settings.encoding,
-                "format": fmt,
-                "glob": self.settings.glob,
-                "max_chars": self.settings.max_chars,
-                "save_docs": self.save_docs,
-            },
-            "engine": self.setup,
-            "output": {
-                "tables": {table: table_path(Path("."), table, fmt).name for table in TABLES},
-                "sharded": fmt == "parquet",
-                "shards": len(shards),
-                "docs": "docs" if any(shard.get("docs") for shard in shards) else None,
-            },
-            "counts": counts,
-            "run": {
-                "complete": complete,
-                "inputs": len(self.files),
-                "processed": len(self.new),
-                "unchanged": len(self.files) - len(self.todo),
-                "failed": new_failed,
-                "sliced": sum(record.slices > 1 for record in self.new),
-            },
-            "timings": {
-                "started": _now(self.started),
-                "seconds": round(seconds, 3),
-                "docs_per_second": round(len(self.new) / seconds, 3) if seconds else None,
-                "worker_seconds": round(sum(w["seconds"] for w in self.workers.values()), 3),
-            },
-            "workers": list(self.workers.values()),
-            "driver": {"pid": os.getpid(), "peak_rss_mb": peak_rss_mb()},
-            "failures": [
-                {key: record.get(key) for key in ("doc_id", "path", "error")}
-                for record in records
-                if record.get("error") is not None
-            ],
-            "files": records,
-        }
-
-
-class OutputError(Exception):
-    """Writing to OUT failed (as opposed to the engine failing)."""
-
-
-def _now(moment: float | None = None) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(moment))
-
-
-def _execute(run: Run, nlp, chunk_chars: int) -> None:
-    """Process the files to do, committing each finished batch as a shard, with the manifest
-    rewritten every few minutes and at the end (also after an interruption or a failure)."""
-    progress = tqdm(
-        total=len(run.todo), unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr
-    )
-    setup, settings = run.setup, run.settings
-    options = {
-        "chunk_chars": chunk_chars,
-        "encoding": settings.encoding,
-        "nlp": nlp,
-        "save_docs": run.save_docs,
-        "max_chars": settings.max_chars,
-    }
-    if setup["name"] == Engine.dask:
-        batches = run_dask(run.todo, setup["workers"], scheduler=setup["scheduler"], **options)
-    else:
-        batches = run_local(run.todo, setup["workers"] or 1, **options)
-    next_save = time.time() + CHECKPOINT_SECONDS
-    stopped: tuple[str, int] | None = None
-    try:
-        if run.todo:
-            for batch in batches:
-                try:
-                    run.add(batch)
-                    if time.time() >= next_save:
-                        cost = _timed(run.checkpoint)
-                        next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
-                except OSError as error:
-                    raise OutputError(error) from error
-                progress.update(len(batch.files))
-    except KeyboardInterrupt:
-        stopped = ("interrupted", EXIT_INTERRUPTED)
-    except OutputError as error:
-        stopped = (f"cannot write to {run.out}: {error}", EXIT_FATAL)
-    except Exception as error:  # workers cannot start, the scheduler cannot be reached, ...
-        stopped = (f"{type(error).__name__}: {error}", EXIT_FATAL)
+        yield
     finally:
-        batches.close()  # stops the worker pool or the cluster
-        progress.close()
-    try:
-        run.finish(complete=stopped is None)
-    except OSError as error:
-        _fatal(f"cannot write to {run.out}: {error}")
-    if stopped:
-        _fatal(f"{stopped[0]}; the files done so far are saved, rerun to go on", stopped[1])
-
-
-def _timed(function, **kwargs) -> float:
-    start = time.time()
-    function(**kwargs)
-    return time.time() - start
+        runner.log.removeHandler(handler)
 
 
 def _warn(message: str) -> None:

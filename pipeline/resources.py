@@ -7,6 +7,7 @@ to a worker (spawn/forkserver) without its weights and reload them there.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from functools import cache, lru_cache
 from importlib import resources
@@ -19,6 +20,20 @@ MODELS_PACKAGE = "pipeline.models"
 def models_dir() -> Path:
     """Folder of the versioned resources (models/ in the repo, pipeline/models in a wheel)."""
     return Path(str(resources.files(MODELS_PACKAGE)))
+
+
+def models_digest() -> str:
+    """SHA-256 over every file under models/ (names and bytes, in name order; caches of
+    Python bytecode left out): what a run records to tell rows made by other rules."""
+    root = models_dir()
+    files = sorted(
+        path for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def model_path(name: str) -> Path:

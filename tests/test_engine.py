@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import spacy
 from conftest import DATA, SEED_TEXT
+from spacy.language import Language
 from typer.testing import CliRunner
 
-from pipeline import engine
+from pipeline import engine, runner
 from pipeline.cli import app
 from pipeline.io import InputFile, find_files, read_table
 from pipeline.tables import TABLES
@@ -72,6 +74,42 @@ def test_process_files_takes_plain_paths(nlp):
     assert batch.files[0].slices == 1
     assert batch.worker["pid"] == os.getpid() and batch.worker["peak_rss_mb"] > 0
     assert set(batch.tables) == set(TABLES)
+
+
+@Language.component("explode_on_boom")
+def explode_on_boom(doc):
+    if "BOOM" in doc.text:
+        raise RuntimeError("boom\nsecond line")
+    return doc
+
+
+def test_a_document_that_breaks_the_pipeline_becomes_an_error_row(tmp_path: Path):
+    texts = {"a.txt": "Первый.", "b.txt": "BOOM", "c.txt": "Третий."}
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    nlp = spacy.blank("ru")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("explode_on_boom")
+    batch = engine.process_files(find_files([tmp_path]), nlp)
+    documents = batch.tables["documents"]
+    assert documents["doc_id"].tolist() == list(texts)
+    assert documents["error"].tolist()[1] == "pipeline failed: RuntimeError: boom"
+    assert documents["error"].isna().tolist() == [True, False, True]
+    assert [record.error is None for record in batch.files] == [True, False, True]
+
+
+def test_chunks_group_files_by_size(tmp_path: Path):
+    files = []
+    for index, size in enumerate([50, 60, 10, 200, 5]):
+        path = tmp_path / f"{index}.txt"
+        path.write_bytes(b"x" * size)
+        files.append(InputFile(path.name, path, tmp_path))
+    chunks = engine.chunk_files(files, 100)
+    assert [[file.doc_id for file in chunk] for chunk in chunks] == [
+        ["0.txt", "1.txt"],
+        ["2.txt", "3.txt"],
+        ["4.txt"],
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -390,12 +428,10 @@ def test_dask_local_cluster_matches_the_local_engine(tmp_path: Path):
 
 
 def test_dask_engine_without_the_extra_says_how_to_install_it(tmp_path: Path, monkeypatch):
-    from pipeline import cli
-
     def missing():
         raise ImportError("No module named 'distributed'")
 
-    monkeypatch.setattr(cli, "import_distributed", missing)
+    monkeypatch.setattr(runner, "import_distributed", missing)
     result = CliRunner().invoke(
         app, ["extract", str(SEED_TEXT), "--out", str(tmp_path / "o"), "--engine", "dask"]
     )
