@@ -116,7 +116,8 @@ _THREAD_LIMITS: threadpool_limits | None = None
 @dataclass(frozen=True)
 class FileRecord:
     """What the manifest keeps per file: enough to skip it next time if its bytes are the same.
-    `slices` is how many pieces a long text was processed in (1 for ordinary news)."""
+    `slices` is how many pieces a long text was processed in (1 for ordinary news); `warning`
+    what was wrong but did not stop it (bytes replaced while decoding)."""
 
     doc_id: str
     path: str
@@ -124,6 +125,7 @@ class FileRecord:
     encoding: str | None
     error: str | None
     slices: int = 0
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,10 @@ def process_files(
                 doc.user_data[OFFSET_KEY] = offset
             docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
     rows = {
-        index: merge_slices(parts) if records[index].slices > 1 else parts[0][1]
+        index: _warned(
+            merge_slices(parts) if records[index].slices > 1 else parts[0][1],
+            records[index].warning,
+        )
         for index, parts in results.items()
     }
     docbin = None
@@ -221,7 +226,8 @@ def _read(file: InputFile, encoding: str | None) -> tuple[FileRecord, str | None
         decoded = decode(data, encoding)
     except InputError as error:
         return FileRecord(file.doc_id, path, sha256, None, str(error)), None
-    return FileRecord(file.doc_id, path, sha256, decoded.encoding, None), decoded.text
+    record = FileRecord(file.doc_id, path, sha256, decoded.encoding, None)
+    return replace(record, warning=decoded.warning), decoded.text
 
 
 def split_text(text: str, max_chars: int) -> list[tuple[int, str]]:
@@ -295,6 +301,16 @@ def _finish(doc: Doc, file: InputFile, docs: bool) -> tuple[Rows, Doc | None]:
     doc._.doc_id = file.doc_id
     doc._.path = safe_str(file.path)
     return doc_rows(doc, 0), doc if docs else None
+
+
+def _warned(rows: Rows | Tables, warning: str | None) -> Rows | Tables:
+    """A document's rows with its file's warning on its `documents` row."""
+    if warning is None:
+        return rows
+    documents = rows["documents"]
+    if isinstance(documents, pd.DataFrame):
+        return {**rows, "documents": documents.assign(warning=warning).astype(documents.dtypes)}
+    return {**rows, "documents": [{**documents[0], "warning": warning}]}
 
 
 def merge_slices(parts: list[tuple[int, Tables]]) -> Tables:

@@ -42,6 +42,26 @@ NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 MAX_NOT_TEXT = 0.01
 # The most frequent Russian letters: a wrong single-byte code page turns them into rare ones.
 FREQUENT = set("оеаинтсрвлкмдпуяы")
+# The 60 most frequent letter pairs inside words of data/'s news (about half of all pairs there;
+# under a tenth in a text decoded with the wrong code page).
+# fmt: off
+FREQUENT_BIGRAMS = {
+    "ст", "ни", "ов", "ен", "ре", "ра", "на", "ро", "но", "пр", "то", "ко", "ос", "ан", "ес",
+    "по", "ли", "та", "ер", "го", "во", "ор", "за", "не", "со", "ва", "од", "де", "ит", "ел",
+    "ле", "ог", "ск", "от", "он", "ль", "ал", "ти", "ка", "ол", "ат", "ия", "тв", "те", "ав",
+    "ве", "ла", "ри", "ие", "ло", "тр", "ед", "ом", "че", "ви", "ме", "ет", "ны", "ки", "ик",
+}
+# fmt: on
+MIN_BIGRAM_SHARE = 0.25
+MIN_BIGRAMS = 8  # fewer pairs (a headline like "Да.") are too few to judge by
+# Non-ASCII characters of Russian text: its letters and typographic punctuation. Text decoded
+# with the wrong code page (e.g. UTF-8 lines read as cp1251: "РўРѕРєР°РµРІ") is full of others.
+RUSSIAN_CHARS = re.compile(r"[а-яёА-ЯЁ«»„“”‘’–—…№\u00a0\u2009\u202f]")
+MIN_RUSSIAN_SHARE = 0.95
+# UTF-8 with a few bad bytes (a truncated character, a stray byte): at most one bad byte per
+# this many valid non-ASCII characters, else the file is not UTF-8 at all.
+VALID_PER_BAD_BYTE = 4
+BAD_BYTE = re.compile("[\udc80-\udcff]")  # an undecodable byte under "surrogateescape"
 
 
 class InputError(ValueError):
@@ -59,8 +79,17 @@ class InputFile:
 
 @dataclass(frozen=True)
 class DecodedText:
+    """`replaced`: bytes that were not valid in `encoding`, each shown as U+FFFD in `text`."""
+
     text: str
     encoding: str
+    replaced: int = 0
+
+    @property
+    def warning(self) -> str | None:
+        if not self.replaced:
+            return None
+        return f"{self.replaced} bytes not valid {self.encoding} replaced with U+FFFD"
 
 
 def find_files(inputs: list[Path], glob: str = "*.txt") -> list[InputFile]:
@@ -181,14 +210,15 @@ def read_text(path: Path, encoding: str | None = None) -> DecodedText:
 
 
 def decode(data: bytes, encoding: str | None = None) -> DecodedText:
-    """Bytes → text: strict UTF-8, UTF-16 by its BOM, else cp1251 or KOI8-R; a forced
-    `encoding` skips detection. Empty and binary input raise InputError."""
+    """Bytes → text: UTF-8 (a few bad bytes replaced, and counted), UTF-16 by its BOM or NUL
+    bytes, else cp1251 or KOI8-R if that reads as Russian; a forced `encoding` skips detection.
+    Empty and binary input, and text in no known encoding, raise InputError."""
     if not data.strip():
         raise InputError("empty file")
     decoded = _forced(data, encoding) if encoding else _detect(data)
     if not decoded.text.strip():
         raise InputError("empty file (only whitespace)")
-    if not _is_text(decoded.text):
+    if not _is_text(decoded.text, decoded.replaced):
         raise InputError("binary file, not text (control characters after decoding)")
     return decoded
 
@@ -216,7 +246,20 @@ def _detect(data: bytes) -> DecodedText:
     try:
         return DecodedText(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        return _single_byte(data)
+        pass
+    return _mostly_utf8(data) or _single_byte(data)
+
+
+def _mostly_utf8(data: bytes) -> DecodedText | None:
+    """UTF-8 spoiled by a few bytes ("Токаев \xff\xfe посетил Астану.", a character cut at the
+    end) with each bad byte replaced by U+FFFD; None when bad bytes are too many for that
+    (cp1251 or KOI8-R text, where nearly every letter is one)."""
+    text = data.decode("utf-8", "surrogateescape")
+    bad = len(BAD_BYTE.findall(text))
+    valid = sum(ord(char) > 0x7F for char in text) - bad
+    if not valid or bad * VALID_PER_BAD_BYTE > valid:
+        return None
+    return DecodedText(BAD_BYTE.sub("\ufffd", text), "utf-8", bad)
 
 
 def _strict(data: bytes, codec: str) -> DecodedText:
@@ -251,7 +294,7 @@ def _single_byte(data: bytes) -> DecodedText:
         len(ranked) == 1
         or (ranked[0].chaos, ranked[0].coherence) != (ranked[1].chaos, ranked[1].coherence)
     ):
-        return _strict(data, encoding_name(ranked[0].encoding))
+        return _russian(_strict(data, encoding_name(ranked[0].encoding)))
     texts = {}
     for codec in SINGLE_BYTE:
         try:
@@ -259,9 +302,33 @@ def _single_byte(data: bytes) -> DecodedText:
         except UnicodeDecodeError:
             continue
     if not texts:
-        raise InputError("binary file or unknown encoding (not UTF-8, UTF-16, cp1251 or KOI8-R)")
+        raise InputError(UNKNOWN_ENCODING)
     best = max(texts, key=lambda codec: _russian_score(texts[codec]))
-    return DecodedText(texts[best], best)
+    return _russian(DecodedText(texts[best], best))
+
+
+UNKNOWN_ENCODING = "binary file or unknown encoding (not UTF-8, UTF-16, cp1251 or KOI8-R)"
+
+
+def _russian(decoded: DecodedText) -> DecodedText:
+    """A single-byte decode only if it reads as Russian, never silent mojibake: its non-ASCII
+    characters are Russian letters and punctuation, and its letter pairs frequent ones.
+    Mixed UTF-8 and cp1251 lines fail here."""
+    if not _reads_as_russian(decoded.text):
+        raise InputError(f"{UNKNOWN_ENCODING}; as {decoded.encoding} it does not read as Russian")
+    return decoded
+
+
+def _reads_as_russian(text: str) -> bool:
+    other = [char for char in text if ord(char) > 0x7F]
+    if not other or len(RUSSIAN_CHARS.findall(text)) < MIN_RUSSIAN_SHARE * len(other):
+        return False
+    words = re.findall(r"[а-яё]+", text.lower())
+    pairs = [word[index : index + 2] for word in words for index in range(len(word) - 1)]
+    if len(pairs) < MIN_BIGRAMS:
+        return True
+    frequent = sum(pair in FREQUENT_BIGRAMS for pair in pairs)
+    return frequent >= MIN_BIGRAM_SHARE * len(pairs)
 
 
 def _russian_score(text: str) -> float:
@@ -275,10 +342,11 @@ def _russian_score(text: str) -> float:
     return (frequent + lower) / len(letters)
 
 
-def _is_text(text: str) -> bool:
+def _is_text(text: str, replaced: int = 0) -> bool:
+    """Few control characters; the `replaced` U+FFFD put in for bad bytes do not count."""
     if "\x00" in text:
         return False
-    return len(NOT_TEXT.findall(text)) <= MAX_NOT_TEXT * len(text)
+    return len(NOT_TEXT.findall(text)) - replaced <= MAX_NOT_TEXT * len(text)
 
 
 def digest(data: bytes) -> str:

@@ -16,7 +16,7 @@ from .entities import MENTIONS_KEY
 from .tokenizer import sentence_ids
 
 COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error"],
+    "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error", "warning"],
     # name parts of persons follow the columns of the design's contract
     "entities": [
         "doc_id",
@@ -69,6 +69,7 @@ DTYPES: dict[str, str] = {
     "doc_id": "string",
     "path": "string",
     "error": "string",
+    "warning": "string",
     "type": "string",
     "name": "string",
     "code": "string",
@@ -137,6 +138,7 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
             "sentences": len(set(sentence_of.values())) if len(doc) else 0,
             "tokens": sum(not token.is_space for token in doc),
             "error": None,
+            "warning": None,
         }
     )
     for entity in doc._.entities:
@@ -183,4 +185,5 @@ def error_row(doc_id: str, path: str | None, error: str) -> dict:
         "sentences": None,
         "tokens": None,
         "error": error,
+        "warning": None,
     }

@@ -467,3 +467,14 @@ def test_dask_engine_uses_an_existing_scheduler(tmp_path: Path, monkeypatch):
     assert manifest["engine"]["scheduler"] == cluster.scheduler_address
     assert {worker["pid"] for worker in manifest["workers"]} <= worker_pids
     assert len(read_table(out, "mentions", "parquet")) > 10
+
+
+def test_a_sliced_text_keeps_its_decoding_warning(nlp, tmp_path: Path):
+    path = tmp_path / "long.txt"
+    text = SEED_TEXT.read_text(encoding="utf-8")
+    path.write_bytes(text.encode() + b"\xff")
+    batch = engine.process_files([path], nlp, max_chars=2000)
+    assert batch.files[0].slices > 1
+    warning = "1 bytes not valid utf-8 replaced with U+FFFD"
+    assert batch.tables["documents"]["warning"].tolist() == [warning]
+    assert batch.files[0].warning == warning

@@ -40,6 +40,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         ("koi8-r", "koi8-r"),
         ("utf-16", "utf-16"),
         ("utf-16-le", "utf-16-le"),
+        ("utf-16-be", "utf-16-be"),
     ],
 )
 def test_encodings_decode_to_the_same_text(tmp_path: Path, codec: str, reported: str):
@@ -56,6 +57,44 @@ def test_short_single_byte_texts(codec: str, headline: str):
     """Too short for charset-normalizer to decide: the letters decide."""
     assert decode(headline.encode(codec)) == decode(headline.encode(codec), codec)
     assert decode(headline.encode(codec)).text == headline
+
+
+TOKAEV_SPOILT = "Токаев ".encode() + b"\xff\xfe" + " посетил Астану.".encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "replaced"),
+    [
+        (TOKAEV_SPOILT, "Токаев \ufffd\ufffd посетил Астану.", 2),
+        (PARAGRAPH.encode()[:-1] + "й".encode()[:1], PARAGRAPH[:-1] + "\ufffd", 1),
+        ("Путин прибыл в Казань.".encode()[:-2], "Путин прибыл в Казан\ufffd", 1),
+    ],
+    ids=["stray-bytes", "truncated-at-end", "cut-character"],
+)
+def test_utf8_with_a_few_bad_bytes_is_kept_with_a_warning(data: bytes, text: str, replaced: int):
+    decoded = decode(data)
+    assert (decoded.text, decoded.encoding, decoded.replaced) == (text, "utf-8", replaced)
+    assert decoded.warning == f"{replaced} bytes not valid utf-8 replaced with U+FFFD"
+    assert decode(PARAGRAPH.encode()).warning is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        PARAGRAPH.encode() + b"\n" + PARAGRAPH.encode("cp1251"),
+        PARAGRAPH.encode("cp1251")
+        + b"\n"
+        + PARAGRAPH.encode()
+        + b"\n"
+        + PARAGRAPH.encode("cp1251"),
+        "Příliš žluťoučký kůň úpěl ďábelské ódy; děti si hrály na zahradě.".encode("cp1250"),
+    ],
+    ids=["utf8-then-cp1251", "cp1251-utf8-cp1251", "czech-cp1250"],
+)
+def test_single_byte_text_that_does_not_read_as_russian_is_refused(data: bytes):
+    """Half the lines would be mojibake: an error row, never silently wrong text."""
+    with pytest.raises(InputError, match="does not read as Russian"):
+        decode(data)
 
 
 def test_forced_encoding_overrides_detection():

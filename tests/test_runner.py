@@ -314,3 +314,21 @@ def test_save_docs_writes_docbin_shards(nlp, tmp_path: Path):
     assert all(
         long_text[o : o + len(d.text)] == d.text for o, d in zip(offsets, pieces, strict=True)
     )
+
+
+def test_a_file_with_a_few_bad_bytes_is_processed_with_a_warning(tmp_path: Path):
+    news = tmp_path / "news"
+    news.mkdir()
+    spoilt = "Токаев ".encode() + b"\xff\xfe" + " посетил Астану.".encode()
+    (news / "spoilt.txt").write_bytes(spoilt)
+    shutil.copy(SEED_TEXT, news / "seed.txt")
+    out = tmp_path / "out"
+    assert pipeline.run([news], out).failed == 0
+    documents = tables(out)["documents"].set_index("doc_id")
+    warning = "2 bytes not valid utf-8 replaced with U+FFFD"
+    assert documents.loc["spoilt.txt", "warning"] == warning
+    assert pd.isna(documents.loc["seed.txt", "warning"])
+    entities = tables(out)["entities"]
+    assert {"Токаев", "Астана"} <= set(entities[entities["doc_id"] == "spoilt.txt"]["name"])
+    files = {record["doc_id"]: record for record in manifest(out)["files"]}
+    assert files["spoilt.txt"]["warning"] == warning
