@@ -26,6 +26,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
+import pipeline
+
 from . import runner
 from .engine import CHUNK_CHARS, SLICE_CHARS, load_nlp
 from .evaluate.scoring import Score, scores_frame
@@ -40,6 +42,24 @@ app = typer.Typer(
 )
 evaluate_app = typer.Typer(help="Score the pipeline on gold corpora.", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ru-news {pipeline.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Russian news → tables of entities, mentions, quotes and relations."""
 
 
 class Format(StrEnum):
@@ -142,6 +162,8 @@ def extract(
         _fatal(str(error))
     except KeyboardInterrupt:
         _fatal(f"interrupted; {runner.RESUME_HINT}", EXIT_INTERRUPTED)
+    for failure in result.failures:
+        typer.echo(f"ru-news: failed: {failure.path or failure.doc_id}: {failure.error}", err=True)
     typer.echo(
         f"ru-news: {result.inputs} documents ({result.processed} processed, "
         f"{result.unchanged} unchanged), {result.failed} failed, "

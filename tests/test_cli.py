@@ -139,6 +139,18 @@ def test_evaluate_coref_prints_b_cubed(tmp_path):
     assert {row["metric"] for row in saved["scores"]} >= {"b3", "muc"}
 
 
+def test_failed_files_are_named_on_stderr(tmp_path: Path):
+    missing = tmp_path / "gone.txt"
+    code, output = extract(missing, "--out", tmp_path / "out")
+    assert code == EXIT_FAILED
+    assert f"ru-news: failed: {missing}: file not found" in output
+
+
+def test_version():
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == "ru-news 0.1.0"
+
+
 def test_all_processed_exits_0(tmp_path: Path):
     assert extract(SEED_TEXT, "--out", tmp_path / "out")[0] == 0
 
