@@ -4,6 +4,7 @@ way whatever the corpus."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +28,18 @@ class Report:
         return "\n".join([self.table.to_string(index=False), *self.lines])
 
     def to_json(self, data: Path, limit: int | None) -> dict[str, Any]:
-        """dataset, data, limit, the scorer's own fields, then the table's rows as `scores`."""
+        """dataset, data, limit, the scorer's own fields, then the table's rows as `scores`
+        (a missing value, e.g. no 2016 run for a row, as null: JSON has no NaN)."""
         header = {"dataset": self.dataset, "data": str(data), "limit": limit}
-        return {**header, **self.fields, "scores": self.table.to_dict(orient="records")}
+        rows = [
+            {column: None if _missing(value) else value for column, value in row.items()}
+            for row in self.table.to_dict(orient="records")
+        ]
+        return {**header, **self.fields, "scores": rows}
+
+
+def _missing(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 class Scorer(Protocol):
