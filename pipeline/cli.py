@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import importlib
 import logging
 from collections.abc import Iterator
 from enum import StrEnum
@@ -30,7 +29,6 @@ import pipeline
 
 from . import runner
 from .engine import CHUNK_CHARS, SLICE_CHARS, load_nlp
-from .evaluate.scoring import Score, scores_frame
 from .io import InputError, write_json_atomic
 
 EXIT_FATAL, EXIT_FAILED, EXIT_INTERRUPTED = 1, 3, 130
@@ -76,9 +74,6 @@ class Engine(StrEnum):
 class Dataset(StrEnum):
     nerel = "nerel"
     factru = "factru"
-
-
-SCORERS = {Dataset.nerel: "pipeline.evaluate.nerel", Dataset.factru: "pipeline.evaluate.factru"}
 
 
 def _encoding_option(value: str | None) -> str | None:
@@ -206,169 +201,29 @@ def _fatal(message: str, code: int = EXIT_FATAL) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _detect_dataset(folder: Path) -> Dataset:
-    """NEREL folders hold brat *.ann files, factRuEval folders *.objects files."""
-    found = [
-        dataset
-        for dataset, pattern in ((Dataset.nerel, "*.ann"), (Dataset.factru, "*.objects"))
-        if next(folder.glob(pattern), None)
-    ]
-    if len(found) != 1:
-        raise typer.BadParameter(
-            "cannot tell the dataset: expected *.ann (NEREL) or *.objects (factRuEval) files "
-            "directly in the folder; point --data at a split, or pass --dataset",
-            param_hint="--data",
-        )
-    return found[0]
+EXIT_USAGE = 2
+EVAL_MISSING = 'the scorers are not installed: pip install -e ".[eval]"'
 
 
-@evaluate_app.command("ner")
-def evaluate_ner(
-    data: Annotated[
-        Path,
-        typer.Option("--data", exists=True, file_okay=False, help="A split folder of the corpus."),
-    ],
-    dataset: Annotated[
-        Dataset | None, typer.Option(help="The corpus format; detected when omitted.")
-    ] = None,
-    limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N docs.")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
-) -> None:
-    """Exact-span precision, recall and F1 per entity type."""
-    dataset = dataset or _detect_dataset(data)
+def _scorer(name: str):
+    """ru_news_eval's Scorer for `ru-news evaluate NAME`. The package is imported only here:
+    it is research code beside the product (the [eval] extra), so the rest works without it."""
     try:
-        scorer = importlib.import_module(SCORERS[dataset])  # lazily: a scorer may be absent
+        from ru_news_eval import SCORERS
     except ImportError as error:
-        _fatal(f"no scorer for {dataset.value}: {error}")
+        _fatal(f"{EVAL_MISSING} ({error})", EXIT_USAGE)
+    return SCORERS[name]
+
+
+def _evaluate(scorer, data: Path, limit: int | None, json_file: Path | None, **options):
+    """Run the scorer over the gold folder, print its report and save it as JSON if asked."""
     try:
-        scores = scorer.evaluate(load_nlp(), data, limit)
-    except (OSError, ValueError) as error:
-        _fatal(f"cannot evaluate on {data}: {error}")
-    table = scores_frame(scores)
-    typer.echo(table.to_string(index=False))
-    if json_file:
-        report = {"dataset": dataset.value, "data": str(data), "limit": limit}
-        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
-
-
-@evaluate_app.command("coref")
-def evaluate_coref(
-    data: Annotated[
-        Path,
-        typer.Option("--data", exists=True, file_okay=False, help="A factRuEval-2016 split."),
-    ],
-    limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N docs.")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
-) -> None:
-    """Entity linking against factRuEval-2016's coreference layer: B³, MUC, pairwise, CEAF-e
-    over the gold mentions."""
-    from .evaluate import coref
-
-    try:
-        scores = coref.evaluate(load_nlp(), data, limit)
-    except (OSError, ValueError) as error:
-        _fatal(f"cannot evaluate on {data}: {error}")
-    table = coref.scores_frame(scores)
-    typer.echo(table.to_string(index=False))
-    if json_file:
-        report = {"dataset": "factru-coref", "data": str(data), "limit": limit}
-        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
-
-
-@evaluate_app.command("quotes")
-def evaluate_quotes(
-    data: Annotated[
-        Path,
-        typer.Option("--data", exists=True, file_okay=False, help="The adaq_ru_quotes folder."),
-    ],
-    limit: Annotated[
-        int | None, typer.Option(min=1, help="Score only the first N sentences.")
-    ] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
-) -> None:
-    """Quotes against ADAQ (Russian): token-level source / cue / content P/R/F1 and
-    sentence-level quote detection, as the dataset's authors scored them."""
-    from .evaluate import adaq
-
-    try:
-        gold = adaq.read_corpus(data)[:limit]
-        scores = adaq.score_documents(gold, load_nlp().pipe(s.text for s in gold))
+        report = scorer.score(load_nlp(), data, limit, **options)
     except (OSError, ValueError, KeyError) as error:
-        _fatal(f"cannot evaluate on {data}: {error}")
-    table = scores_frame(scores)
-    counts = adaq.summary(gold)
-    macro = adaq.sentence_macro_f1(scores)
-    typer.echo(table.to_string(index=False))
-    typer.echo(f"sentence-level macro F1 {macro:.3f}")
-    typer.echo(", ".join(f"{key} {value}" for key, value in counts.items()))
+        _fatal(f"cannot evaluate on {data} ({scorer.data}): {error}")
+    typer.echo(report.summary())
     if json_file:
-        report = {"dataset": "adaq-ru", "data": str(data), "limit": limit, "counts": counts}
-        report["sentence_macro_f1"] = round(macro, 3)
-        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
-
-
-@evaluate_app.command("opinion")
-def evaluate_opinion(
-    data: Annotated[
-        Path,
-        typer.Option("--data", exists=True, file_okay=False, help="The ruopinionne2024 folder."),
-    ],
-    limit: Annotated[
-        int | None, typer.Option(min=1, help="Score only the first N speech-verb sentences.")
-    ] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Also save scores here.")] = None,
-) -> None:
-    """Quote speakers against RuOpinionNE-2024 opinion holders in sentences with a speech verb
-    (a proxy: holders are not always speakers): precision, coverage, holder recall."""
-    from .evaluate import opinion
-
-    try:
-        scores = opinion.evaluate(load_nlp(), data, limit)
-    except (OSError, ValueError, KeyError) as error:
-        _fatal(f"cannot evaluate on {data}: {error}")
-    table = opinion.scores_frame(scores)
-    typer.echo(table.to_string(index=False))
-    if json_file:
-        report = {"dataset": "ruopinionne2024", "data": str(data), "limit": limit}
-        write_json_atomic(json_file, {**report, "scores": table.to_dict(orient="records")})
-
-
-# Scorers written beside the pipeline's stages: module, gold folder described, dataset label.
-MODULE_SCORERS = {
-    "relations": ("pipeline.evaluate.facts", "A factRuEval-2016 split.", "factru-facts"),
-    "nerel-relations": ("pipeline.evaluate.nerel_relations", "A NEREL split.", "nerel-relations"),
-    "rured": ("pipeline.evaluate.rured", "RuRED2's annotation_files folder.", "rured2"),
-}
-
-
-def _score_with_module(command: str, data: Path, limit: int | None, json_file: Path | None) -> None:
-    """Import the scorer lazily (a missing one is a clear error, not a broken CLI), run its
-    `evaluate(nlp, folder, limit)` and print what it returns as a table when it can."""
-    module_name, _, label = MODULE_SCORERS[command]
-    try:
-        scorer = importlib.import_module(module_name)
-    except ImportError as error:
-        _fatal(f"no scorer for {command} ({module_name}): {error}")
-    try:
-        result = scorer.evaluate(load_nlp(), data, limit)
-    except (OSError, ValueError, KeyError) as error:
-        _fatal(f"cannot evaluate on {data}: {error}")
-    table = _result_table(scorer, result)
-    typer.echo(repr(result) if table is None else table.to_string(index=False))
-    if json_file:
-        report = {"dataset": label, "data": str(data), "limit": limit}
-        scores = repr(result) if table is None else table.to_dict(orient="records")
-        write_json_atomic(json_file, {**report, "scores": scores})
-
-
-def _result_table(scorer, result):
-    """Scores as a DataFrame: shared `Score`s through scoring.scores_frame, anything else
-    through the scorer's own `scores_frame`; None when there is neither."""
-    if isinstance(result, list | tuple) and all(isinstance(item, Score) for item in result):
-        return scores_frame(result)
-    if callable(getattr(scorer, "scores_frame", None)):
-        return scorer.scores_frame(result)
-    return None
+        write_json_atomic(json_file, report.to_json(data, limit))
 
 
 def _data_option(help_text: str):
@@ -379,34 +234,97 @@ LimitOption = Annotated[int | None, typer.Option(min=1, help="Score only the fir
 JsonOption = Annotated[Path | None, typer.Option("--json", help="Also save scores here.")]
 
 
-@evaluate_app.command("relations")
-def evaluate_relations(
-    data: Annotated[Path, _data_option(MODULE_SCORERS["relations"][1])],
+@evaluate_app.command("ner")
+def evaluate_ner(
+    data: Annotated[Path, _data_option("A split folder of the corpus.")],
+    dataset: Annotated[
+        Dataset | None, typer.Option(help="The corpus format; detected when omitted.")
+    ] = None,
     limit: LimitOption = None,
     json_file: JsonOption = None,
 ) -> None:
+    """Exact-span precision, recall and F1 per entity type."""
+    scorer = _scorer("ner")
+    try:
+        dataset_name = dataset.value if dataset else scorer.detect(data)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--data") from None
+    _evaluate(scorer, data, limit, json_file, dataset=dataset_name)
+
+
+@evaluate_app.command("coref")
+def evaluate_coref(
+    data: Annotated[Path, _data_option("A factRuEval-2016 split.")],
+    limit: LimitOption = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Entity linking against factRuEval-2016's coreference layer: B³, MUC, pairwise, CEAF-e
+    over the gold mentions."""
+    _evaluate(_scorer("coref"), data, limit, json_file)
+
+
+@evaluate_app.command("quotes")
+def evaluate_quotes(
+    data: Annotated[Path, _data_option("The adaq_ru_quotes folder.")],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Score only the first N sentences.")
+    ] = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Quotes against ADAQ (Russian): token-level source / cue / content P/R/F1 and
+    sentence-level quote detection, as the dataset's authors scored them."""
+    _evaluate(_scorer("quotes"), data, limit, json_file)
+
+
+@evaluate_app.command("opinion")
+def evaluate_opinion(
+    data: Annotated[Path, _data_option("The ruopinionne2024 folder.")],
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Score only the first N speech-verb sentences.")
+    ] = None,
+    json_file: JsonOption = None,
+) -> None:
+    """Quote speakers against RuOpinionNE-2024 opinion holders in sentences with a speech verb
+    (a proxy: holders are not always speakers): precision, coverage, holder recall."""
+    _evaluate(_scorer("opinion"), data, limit, json_file)
+
+
+@evaluate_app.command("relations")
+def evaluate_relations(
+    data: Annotated[Path, _data_option("A factRuEval-2016 split.")],
+    limit: LimitOption = None,
+    json_file: JsonOption = None,
+    official: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            file_okay=False,
+            help="factRuEval's official_results/run_2: add the best 2016 run's F1 per row.",
+        ),
+    ] = None,
+) -> None:
     """Relations against factRuEval-2016's facts (Occupation, Meeting, Deal), as in 2016."""
-    _score_with_module("relations", data, limit, json_file)
+    _evaluate(_scorer("relations"), data, limit, json_file, official=official)
 
 
 @evaluate_app.command("nerel-relations")
 def evaluate_nerel_relations(
-    data: Annotated[Path, _data_option(MODULE_SCORERS["nerel-relations"][1])],
+    data: Annotated[Path, _data_option("A NEREL split.")],
     limit: LimitOption = None,
     json_file: JsonOption = None,
 ) -> None:
     """Posts (holds_position) against NEREL's WORKS_AS / WORKPLACE pairs."""
-    _score_with_module("nerel-relations", data, limit, json_file)
+    _evaluate(_scorer("nerel-relations"), data, limit, json_file)
 
 
 @evaluate_app.command("rured")
 def evaluate_rured(
-    data: Annotated[Path, _data_option(MODULE_SCORERS["rured"][1])],
+    data: Annotated[Path, _data_option("RuRED2's annotation_files folder.")],
     limit: LimitOption = None,
     json_file: JsonOption = None,
 ) -> None:
     """Trade targets against RuRED2's country-to-country SELLS_TO links."""
-    _score_with_module("rured", data, limit, json_file)
+    _evaluate(_scorer("rured"), data, limit, json_file)
 
 
 @app.command()

@@ -1,11 +1,10 @@
-"""The `ru-news` command: `extract` (options, summary, exit codes), `evaluate`, `render`."""
+"""The `ru-news` command: `extract` (options, summary, exit codes) and `render` (`ru-news evaluate`:
+tests/eval/test_evaluate_command.py)."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pandas as pd
@@ -86,59 +85,6 @@ def test_missing_input_is_an_error_row(tmp_path: Path):
     assert documents[["doc_id", "error"]].values.tolist() == [["gone.txt", "file not found"]]
 
 
-NEREL = {
-    "1": ("Владимир Путин прибыл в Москву.", ["T1\tPERSON 0 14\tВладимир Путин", "T2\tCITY 24 30"]),
-    "2": ("Токаев посетил Таджикистан.", ["T1\tPERSON 0 6\tТокаев", "T2\tCOUNTRY 15 26\tx"]),
-}
-
-
-def test_evaluate_ner_on_a_nerel_folder(tmp_path: Path):
-    folder = tmp_path / "dev"
-    folder.mkdir()
-    for name, (text, ann) in NEREL.items():
-        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
-        (folder / f"{name}.ann").write_text("\n".join(ann) + "\n", encoding="utf-8")
-    report = tmp_path / "scores.json"
-    result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(folder), "--json", report])
-    assert result.exit_code == 0, result.output
-    header, *rows = result.output.splitlines()
-    assert header.split() == ["type", "precision", "recall", "f1", "tp", "fp", "fn"]
-    assert rows[-1].split()[0] == "ALL"
-    saved = json.loads(report.read_text(encoding="utf-8"))
-    assert saved["dataset"] == "nerel"
-    assert saved["scores"][-1]["type"] == "ALL"
-    assert saved["scores"][-1]["tp"] + saved["scores"][-1]["fn"] == 4
-
-
-def test_evaluate_ner_needs_a_recognisable_folder(tmp_path: Path):
-    result = CliRunner().invoke(app, ["evaluate", "ner", "--data", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "cannot tell the dataset" in result.output
-
-
-def test_evaluate_coref_prints_b_cubed(tmp_path):
-    from conftest import dataset
-
-    devset = dataset("factrueval2016") / "devset"
-    result = CliRunner().invoke(
-        app,
-        [
-            "evaluate",
-            "coref",
-            "--data",
-            str(devset),
-            "--limit",
-            "2",
-            "--json",
-            str(tmp_path / "coref.json"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert "b3" in result.output
-    saved = json.loads((tmp_path / "coref.json").read_text(encoding="utf-8"))
-    assert {row["metric"] for row in saved["scores"]} >= {"b3", "muc"}
-
-
 def test_failed_files_are_named_on_stderr(tmp_path: Path):
     missing = tmp_path / "gone.txt"
     code, output = extract(missing, "--out", tmp_path / "out")
@@ -162,65 +108,6 @@ def test_a_run_made_otherwise_is_redone_with_a_warning(corpus: Path, tmp_path: P
     assert code == EXIT_FAILED
     assert "ru-news: warning:" in output and "redoing all" in output
     assert "4 documents (4 processed, 0 unchanged)" in output
-
-
-# ---------------------------------------------------------------------------------------------
-# Commands wired to modules written beside this one
-# ---------------------------------------------------------------------------------------------
-
-
-def fake_module(name: str, **attributes) -> types.ModuleType:
-    module = types.ModuleType(name)
-    module.__dict__.update(attributes)
-    return module
-
-
-@pytest.mark.parametrize(
-    ("command", "module"),
-    [
-        ("relations", "pipeline.evaluate.facts"),
-        ("nerel-relations", "pipeline.evaluate.nerel_relations"),
-        ("rured", "pipeline.evaluate.rured"),
-    ],
-)
-def test_evaluate_relation_scorers_print_their_scores(command, module, tmp_path, monkeypatch):
-    from pipeline.evaluate.scoring import Score
-
-    calls = []
-
-    def evaluate(nlp, folder, limit):
-        calls.append((folder, limit))
-        return [Score("holds_position", 3, 1, 2), Score("ALL", 3, 1, 2)]
-
-    monkeypatch.setitem(sys.modules, module, fake_module(module, evaluate=evaluate))
-    report = tmp_path / "scores.json"
-    result = CliRunner().invoke(
-        app, ["evaluate", command, "--data", str(tmp_path), "--limit", "5", "--json", str(report)]
-    )
-    assert result.exit_code == 0, result.output
-    assert calls == [(tmp_path, 5)]
-    header, *rows = result.output.splitlines()
-    assert header.split() == ["type", "precision", "recall", "f1", "tp", "fp", "fn"]
-    assert rows[0].split()[:2] == ["holds_position", "0.75"]
-    assert json.loads(report.read_text(encoding="utf-8"))["scores"][1]["type"] == "ALL"
-
-
-def test_evaluate_uses_the_scorers_own_frame_else_repr(tmp_path, monkeypatch):
-    name = "pipeline.evaluate.rured"
-    own = fake_module(
-        name,
-        evaluate=lambda nlp, folder, limit: {"recall": 0.5},
-        scores_frame=lambda result: pd.DataFrame([result]),
-    )
-    monkeypatch.setitem(sys.modules, name, own)
-    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
-    assert result.output.split() == ["recall", "0.5"]
-    monkeypatch.setitem(sys.modules, name, fake_module(name, evaluate=lambda *a: ("x", 1)))
-    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
-    assert result.exit_code == 0 and result.output.strip() == "('x', 1)"
-    monkeypatch.setitem(sys.modules, name, None)  # import fails
-    result = CliRunner().invoke(app, ["evaluate", "rured", "--data", str(tmp_path)])
-    assert result.exit_code == 1 and "no scorer for rured" in result.output
 
 
 def test_render_writes_a_page(tmp_path, monkeypatch):

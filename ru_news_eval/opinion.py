@@ -39,12 +39,11 @@ Figures:
 Missing holders are not errors of attribution as such (neutral quotes are unlabelled; opinions
 outside any quote have nobody to attribute), so precision is the headline.
 
-    python -m pipeline.evaluate.opinion --data ../shared/datasets/ruopinionne2024 [--limit N]
+    ru-news evaluate opinion --data ../shared/datasets/ruopinionne2024 [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -56,8 +55,10 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ..entities import MENTIONS_KEY
+from pipeline.entities import MENTIONS_KEY
+
 from .adaq import doc_quotes
+from .scorer import Report
 
 SPLITS = ("train.jsonl", "validation_labeled.jsonl")
 SPEECH_LEMMAS = frozenset(
@@ -333,19 +334,5 @@ def scores_frame(scores: OpinionScores) -> pd.DataFrame:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.opinion",
-        description="Quote speakers against RuOpinionNE-2024 opinion holders (a proxy).",
-    )
-    parser.add_argument("--data", required=True, type=Path, help="the ruopinionne2024 folder")
-    parser.add_argument("--limit", type=int, default=None, help="score only N selected sentences")
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    print(scores_frame(evaluate(pipeline.load(), args.data, args.limit)).to_string(index=False))
-
-
-if __name__ == "__main__":
-    main()
+def report(nlp: Language, folder: str | Path, limit: int | None = None) -> Report:
+    return Report("ruopinionne2024", scores_frame(evaluate(nlp, folder, limit)))

@@ -37,7 +37,8 @@ from typing import Literal
 
 from spacy.language import Language
 
-from ..entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
+from pipeline.entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
+
 from .scoring import Score, score_spans
 
 TYPE_MAP = {"Person": "PER", "Org": "ORG", "Location": "LOC", "LocOrg": "LOC"}

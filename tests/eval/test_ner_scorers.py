@@ -8,8 +8,8 @@ import re
 import pytest
 from conftest import dataset
 
-from pipeline.evaluate import factru, nerel
-from pipeline.evaluate.scoring import ALL, Score, score_spans, scores_frame
+from ru_news_eval import factru, nerel
+from ru_news_eval.scoring import ALL, Score, score_spans, scores_frame
 
 
 def by_type(scores: list[Score]) -> dict[str, Score]:

@@ -28,12 +28,11 @@ Caveats, to read the numbers right:
 - RuRED2 has no train/dev/test split: every document is scored. It carries no licence; keep it
   internal.
 
-    python -m pipeline.evaluate.rured --data ../shared/datasets/rured2/annotation_files [--limit N]
+    ru-news evaluate rured --data ../shared/datasets/rured2/annotation_files [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,8 +41,9 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..entities import state_adjectives, state_gazetteer
-from ..gazetteer import word_forms
+from pipeline.entities import state_adjectives, state_gazetteer
+from pipeline.gazetteer import word_forms
+
 from .nerel_relations import (
     BratDoc,
     cluster_entities,
@@ -54,6 +54,7 @@ from .nerel_relations import (
     row_spans,
     words_of,
 )
+from .scorer import Report
 
 GOLD_RELATIONS = ("SELLS_TO",)
 COUNTRY_TYPES = ("COUNTRY",)
@@ -210,21 +211,5 @@ def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> Tra
     return score_results(match_folder(nlp, folder, limit))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.rured",
-        description="Recall of trade rows (trade_target, trade deals) on RuRED2 "
-        "country-to-country trade links.",
-    )
-    parser.add_argument("--data", required=True, type=Path, help="rured2/annotation_files")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    results = match_folder(pipeline.load(), args.data, args.limit)
-    print(scores_frame(score_results(results)).to_string(index=False))
-
-
-if __name__ == "__main__":
-    main()
+def report(nlp: Language, folder: str | Path, limit: int | None = None) -> Report:
+    return Report("rured2", scores_frame(evaluate(nlp, folder, limit)))

@@ -13,8 +13,8 @@ from spacy.tokens import Doc
 
 import pipeline.linking  # noqa: F401  (registers span._.entity_id)
 from pipeline.entities import MENTIONS_KEY
-from pipeline.evaluate import adaq, opinion
-from pipeline.evaluate.adaq import GoldSentence, GoldToken, align_tokens
+from ru_news_eval import adaq, opinion
+from ru_news_eval.adaq import GoldSentence, GoldToken, align_tokens
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=[])

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ..entities import MENTIONS_KEY
+from pipeline.entities import MENTIONS_KEY
+
 from .scoring import Score, score_spans
 
 # Titles and pronouns are mentions of a person for linking, not named entities for NER.

@@ -51,12 +51,11 @@ ML (PARC3-trained) 0.50 / 0.75 / 0.79; sentence-level 0.72 / 0.94. Comparable in
 the digit (other tokens, see above). ADAQ content of indirect speech usually includes the
 complementizer ("что …"), ours starts after it, so content recall loses those tokens.
 
-    python -m pipeline.evaluate.adaq --data ../shared/datasets/adaq_ru_quotes [--limit N]
+    ru-news evaluate quotes --data ../shared/datasets/adaq_ru_quotes [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
 import csv
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -66,7 +65,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .scoring import Score
+from .scorer import Report
+from .scoring import Score, scores_frame
 
 LABELS = ("source", "cue", "content")
 SENTENCE_QUOTE, SENTENCE_NONE = "sentence:quote", "sentence:none"
@@ -250,25 +250,13 @@ def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> lis
     return score_documents(gold, nlp.pipe(sentence.text for sentence in gold))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.adaq",
-        description="Token-level source/cue/content scores on the ADAQ Russian quote test set.",
+def report(nlp: Language, folder: str | Path, limit: int | None = None) -> Report:
+    """The scores, the sentence-level macro F1 and the counts behind them (`summary`)."""
+    scores = evaluate(nlp, folder, limit)
+    macro, counts = sentence_macro_f1(scores), summary(read_corpus(folder)[:limit])
+    lines = (
+        f"sentence-level macro F1 {macro:.3f}",
+        ", ".join(f"{key} {value}" for key, value in counts.items()),
     )
-    parser.add_argument("--data", required=True, type=Path, help="the adaq_ru_quotes folder")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences")
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    from .scoring import scores_frame
-
-    scores = evaluate(pipeline.load(), args.data, args.limit)
-    print(scores_frame(scores).to_string(index=False))
-    print(f"sentence-level macro F1 {sentence_macro_f1(scores):.3f}")
-    counts = summary(read_corpus(args.data)[: args.limit])
-    print(", ".join(f"{key} {value}" for key, value in counts.items()))
-
-
-if __name__ == "__main__":
-    main()
+    fields = {"counts": counts, "sentence_macro_f1": round(macro, 3)}
+    return Report("adaq-ru", scores_frame(scores), lines, fields)

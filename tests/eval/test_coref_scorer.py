@@ -11,8 +11,8 @@ import spacy
 from conftest import dataset
 
 import pipeline.linking  # noqa: F401  (registers span._.entity_id)
-from pipeline.evaluate import coref
-from pipeline.evaluate.coref import (
+from ru_news_eval import coref
+from ru_news_eval.coref import (
     CorefScore,
     align,
     align_document,
@@ -26,7 +26,7 @@ from pipeline.evaluate.coref import (
     score_documents,
     scores_frame,
 )
-from pipeline.evaluate.factru import GoldDoc, GoldMention, GoldSpan
+from ru_news_eval.factru import GoldDoc, GoldMention, GoldSpan
 
 # Bagga & Baldwin (1998), figure of the B³ paper: three gold entities of 5, 2 and 5 mentions.
 BB_GOLD = [{1, 2, 3, 4, 5}, {6, 7}, {8, 9, 10, 11, 12}]

@@ -44,13 +44,12 @@ values (names, descriptors); we do not reproduce it. For context only: the best 
 2016 was 0.798 (0.8126 in the scorer's lenient `-m` mode), on the test set. Our figure is B³
 over gold mentions and is not comparable with it.
 
-    python -m pipeline.evaluate.coref --data ../shared/datasets/factrueval2016/devset [--limit N]
+    ru-news evaluate coref --data ../shared/datasets/factrueval2016/devset [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -60,8 +59,10 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..entities import MENTIONS_KEY
+from pipeline.entities import MENTIONS_KEY
+
 from .factru import LABEL_MAP, GoldDoc, balance_quotes, read_split
+from .scorer import Report
 
 METRICS = ("b3", "muc", "pairwise", "ceaf_e")
 Clusters = Sequence[Collection[Hashable]]
@@ -426,37 +427,5 @@ def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> dic
     return score_documents(aligned_split(nlp, folder, limit))
 
 
-def summary(documents: Sequence[Sequence[AlignedMention]]) -> dict[str, int]:
-    """Counts behind the scores: documents, gold mentions by alignment, entities."""
-    matches = Counter(m.match for mentions in documents for m in mentions)
-    counts = {
-        "documents": len(documents),
-        "gold_mentions": sum(len(mentions) for mentions in documents),
-        "aligned_exact": matches["exact"],
-        "aligned_overlap": matches["overlap"],
-        "unaligned": matches["none"],
-    }
-    pairs = [clusterings(mentions) for mentions in documents]
-    counts["gold_entities"] = sum(len(gold) for gold, _ in pairs)
-    counts["system_entities"] = sum(len(system) for _, system in pairs)  # on gold mentions
-    return counts
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.coref",
-        description="Within-document entity identification scores on factRuEval-2016 (.coref).",
-    )
-    parser.add_argument("--data", required=True, type=Path, help="devset or testset folder")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    documents = aligned_split(pipeline.load(), args.data, args.limit)
-    print(scores_frame(score_documents(documents)).to_string(index=False))
-    print(", ".join(f"{key} {value}" for key, value in summary(documents).items()))
-
-
-if __name__ == "__main__":
-    main()
+def report(nlp: Language, folder: str | Path, limit: int | None = None) -> Report:
+    return Report("factru-coref", scores_frame(evaluate(nlp, folder, limit)))

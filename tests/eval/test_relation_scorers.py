@@ -12,8 +12,8 @@ from spacy.tokens import Doc
 import pipeline.entities  # noqa: F401  (registers span._.kind)
 import pipeline.linking  # noqa: F401  (registers span._.entity_id)
 from pipeline.entities import MENTIONS_KEY
-from pipeline.evaluate import facts, nerel_relations, rured
-from pipeline.evaluate.facts import (
+from ru_news_eval import facts, nerel_relations, rured
+from ru_news_eval.facts import (
     DEAL,
     DEAL_AGREEMENT,
     ENTITY,
@@ -24,7 +24,7 @@ from pipeline.evaluate.facts import (
     Fact,
     GoldView,
 )
-from pipeline.evaluate.nerel_relations import (
+from ru_news_eval.nerel_relations import (
     WORKPLACE,
     WORKS_AS,
     Pair,

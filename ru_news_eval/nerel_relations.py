@@ -33,12 +33,11 @@ This module also holds what the three relation scorers share (facts.py, rured.py
 brat reader, gold entity clustering, our relation rows and entity spans, post matching and
 bipartite matching.
 
-    python -m pipeline.evaluate.nerel_relations --data ../shared/datasets/nerel/test [--limit N]
+    ru-news evaluate nerel-relations --data ../shared/datasets/nerel/test [--limit N]
 """
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -48,9 +47,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..entities import MENTIONS_KEY
-from ..gazetteer import fold, word_forms
-from ..resources import word_parses
+from pipeline.entities import MENTIONS_KEY
+from pipeline.gazetteer import fold, word_forms
+from pipeline.resources import word_parses
+
+from .scorer import Report
 from .scoring import Score, scores_frame
 
 Spans = frozenset[tuple[int, int]]
@@ -499,21 +500,5 @@ def evaluate(nlp: Language, folder: str | Path, limit: int | None = None) -> lis
     return score_results(match_split(nlp, folder, limit))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.nerel_relations",
-        description="holds_position vs NEREL WORKS_AS / WORKPLACE pairs (entity level).",
-    )
-    parser.add_argument("--data", required=True, type=Path, help="a NEREL split folder (test)")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    results = match_split(pipeline.load(), args.data, args.limit)
-    print(scores_frame(score_results(results)).to_string(index=False))
-    print(f"documents {len(results)}")
-
-
-if __name__ == "__main__":
-    main()
+def report(nlp: Language, folder: str | Path, limit: int | None = None) -> Report:
+    return Report("nerel-relations", scores_frame(evaluate(nlp, folder, limit)))

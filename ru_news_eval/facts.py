@@ -60,12 +60,12 @@ do).
 Documents without a `.facts` file are skipped, as in 2016 (every devset and testset document
 has one).
 
-    python -m pipeline.evaluate.facts --data ../shared/datasets/factrueval2016/testset [--limit N]
+    ru-news evaluate relations --data ../shared/datasets/factrueval2016/testset [--limit N] \
+        [--official ../shared/datasets/factrueval2016/official_results/run_2]
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import math
 from collections import defaultdict
@@ -77,12 +77,14 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ..gazetteer import fold
-from ..relations import deal_kinds
-from ..resources import word_parses
+from pipeline.gazetteer import fold
+from pipeline.relations import deal_kinds
+from pipeline.resources import word_parses
+
 from .coref import read_coref
 from .factru import GoldSpan, read_spans, read_tokens
 from .nerel_relations import overlap, posts_match, relations_of, row_spans
+from .scorer import Report
 
 ENTITY, POST, STRING = "entity", "post", "string"
 OCCUPATION, MEETING, DEAL, OWNERSHIP = "occupation", "meeting", "deal", "ownership"
@@ -670,11 +672,6 @@ def official_best(results_dir: str | Path, mode: str = "t3") -> dict[str, Offici
     return best
 
 
-def default_results_dir(folder: str | Path) -> Path:
-    """official_results/run_2 beside the split folder."""
-    return Path(folder).resolve().parent / "official_results" / "run_2"
-
-
 def scores_frame(
     scores: Iterable[FactScore], best: Mapping[str, Mapping[str, Official]] | None = None
 ) -> pd.DataFrame:
@@ -705,27 +702,10 @@ def scores_frame(
     return frame
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.evaluate.facts",
-        description="factRuEval-2016 facts (Occupation, Meeting, Deal) scored as in 2016.",
-    )
-    parser.add_argument("--data", required=True, type=Path, help="testset (or devset) folder")
-    parser.add_argument("--limit", type=int, default=None, help="score only the first N docs")
-    parser.add_argument(
-        "--results", type=Path, default=None, help="2016 reports (default official_results/run_2)"
-    )
-    args = parser.parse_args(argv)
-
-    import pipeline
-
-    results = score_split(pipeline.load(), args.data, args.limit)
-    results_dir = args.results or default_results_dir(args.data)
-    best = {m: official_best(results_dir, m) for m in MODES} if results_dir.is_dir() else None
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(scores_frame(total_scores(results), best).to_string(index=False))
-    print(f"documents {len(results)}")
-
-
-if __name__ == "__main__":
-    main()
+def report(
+    nlp: Language, folder: str | Path, limit: int | None = None, official: Path | None = None
+) -> Report:
+    """The scores, beside the best 2016 run per row when `official` (factRuEval's
+    official_results/run_2) is given."""
+    best = {mode: official_best(official, mode) for mode in MODES} if official else None
+    return Report("factru-facts", scores_frame(evaluate(nlp, folder, limit), best))
