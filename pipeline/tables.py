@@ -108,6 +108,7 @@ DTYPES: dict[str, str] = {
 }
 TABLES = tuple(COLUMNS)
 
+
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """A DataFrame with exactly the contract's columns, in order, with stable dtypes."""
     columns = COLUMNS[table]
