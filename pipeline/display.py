@@ -33,6 +33,7 @@ from spacy import displacy
 from spacy.tokens import Doc
 from spacy.util import is_in_jupyter
 
+from .schema import MENTIONS_KEY
 from .tables import COLUMNS, TABLES, to_tables
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from spacy.language import Language
 
-MENTIONS_KEY = "mentions"  # pipeline.entities.MENTIONS_KEY, without importing the stage
 COLORS = {"PERSON": "#c9b6ff", "STATE": "#ffc15e", "PLACE": "#9ee6a0", "ORG": "#86d0f5"}
 OTHER_COLOR = "#d0d0d0"
 QUOTE_COLORS = {"direct": "#ff8fa3", "indirect": "#ffc4cf"}

@@ -18,6 +18,7 @@ import gettext
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 
 import pycountry
@@ -25,20 +26,39 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .gazetteer import Entry, Gazetteer, fold, lemmas_match, word_forms
+from .gazetteer import Entry, Gazetteer, fold, word_forms
+from .lexicon import LemmaSequences
 from .names import PERSON_TAGS, person_nominative, phrase_nominative
-from .resources import read_tsv, word_parses
-from .slovnet import NER_SPANS_KEY
+from .resources import word_parses
+from .rules import RuleComponent, RuleFiles, tsv_rows
+from .schema import (
+    ADJECTIVE,
+    DESCRIPTOR,
+    MENTIONS_KEY,
+    NAME,
+    NER_SPANS_KEY,
+    ORG,
+    PERSON,
+    PLACE,
+    SLOVNET_TYPES,
+    STATE,
+)
 
-MENTIONS_KEY = "mentions"
-PERSON, STATE, PLACE, ORG = "PERSON", "STATE", "PLACE", "ORG"
-SLOVNET_TYPES = {"PER": PERSON, "LOC": PLACE, "ORG": ORG}
 EDGE_PUNCT = set(".,;:!?()[]{}—–-…•·●■▪*")
 QUOTES = set("«»„“”\"'‘’")
-
-for _name in ("norm", "code", "kind"):
-    if not Span.has_extension(_name):
-        Span.set_extension(_name, default=None)
+RULE_FILES = {
+    "country_aliases": "country_aliases.tsv",
+    "not_states": "not_states.tsv",
+    "state_forms": "state_forms.tsv",
+    "state_adjectives": "state_adjectives.tsv",
+    "place_adjectives": "place_adjectives.tsv",
+    "organizations": "organizations.tsv",
+    "places": "places.tsv",
+    "org_nouns": "org_nouns.tsv",
+    "posts": "posts.tsv",
+    "honorifics": "honorifics.tsv",
+    "not_entities": "not_entities.tsv",
+}
 
 
 def strip_accents(text: str) -> str:
@@ -48,23 +68,35 @@ def strip_accents(text: str) -> str:
 
 
 @cache
-def state_names() -> tuple[tuple[str, Entry], ...]:
-    """ISO 3166 countries with pycountry's Russian names, plus models/country_aliases.tsv."""
+def iso_state_names() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(alpha-3 code, Russian names) of every ISO 3166 country, from pycountry (a package, not
+    a rule file: the same whatever models/ a pipeline was saved with)."""
     russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
+    return tuple(
+        (
+            country.alpha_3,
+            tuple(
+                strip_accents(russian.gettext(value))
+                for value in (country.name, getattr(country, "official_name", None))
+                if value
+            ),
+        )
+        for country in pycountry.countries
+    )
+
+
+def state_names(
+    alias_rows: list[dict[str, str]], territories: frozenset[str]
+) -> tuple[tuple[str, Entry], ...]:
+    """ISO 3166 countries with pycountry's Russian names, plus the aliases of
+    country_aliases.tsv, without the territories of not_states.tsv."""
     aliases: dict[str, list[dict[str, str]]] = {}
-    for row in read_tsv("country_aliases.tsv"):
+    for row in alias_rows:
         aliases.setdefault(row["code"], []).append(row)
-    territories = {row["code"] for row in read_tsv("not_states.tsv")}
     names: list[tuple[str, Entry]] = []
-    for country in pycountry.countries:
-        code = country.alpha_3
+    for code, iso_names in iso_state_names():
         if code in territories:
             continue
-        iso_names = [
-            strip_accents(russian.gettext(value))
-            for value in (country.name, getattr(country, "official_name", None))
-            if value
-        ]
         rows = aliases.pop(code, [])
         canonical = (rows[0]["name"] if rows and rows[0]["name"] else None) or iso_names[0]
         names += _alias_names(rows, code, canonical)
@@ -72,20 +104,6 @@ def state_names() -> tuple[tuple[str, Entry], ...]:
     for code, rows in aliases.items():  # codes pycountry does not list (former, disputed states)
         names += _alias_names(rows, code, rows[0]["name"])
     return tuple(names)
-
-
-@cache
-def state_gazetteer() -> Gazetteer:
-    return Gazetteer(state_names())
-
-
-@cache
-def state_names_by_code() -> dict[str, str]:
-    """Canonical short name of each state code (the first row of the alias file wins)."""
-    names: dict[str, str] = {}
-    for _, entry in state_names():
-        names.setdefault(entry.code, entry.name)
-    return names
 
 
 def _alias_names(rows: list[dict[str, str]], code: str, canonical: str) -> list[tuple[str, Entry]]:
@@ -102,89 +120,128 @@ def _is_russian(name: str) -> bool:
     return any("а" <= char.lower() <= "я" for char in name)
 
 
-def named_entries(resource: str, label: str) -> list[tuple[str, Entry]]:
-    """(name, entry) pairs of a name/aliases resource."""
+@dataclass(frozen=True)
+class StateLexicon:
+    """The state gazetteer and each code's canonical short name (the first alias row wins)."""
+
+    gazetteer: Gazetteer
+    names_by_code: dict[str, str]
+
+    @classmethod
+    def build(cls, names: tuple[tuple[str, Entry], ...]) -> StateLexicon:
+        by_code: dict[str, str] = {}
+        for _, entry in names:
+            by_code.setdefault(entry.code, entry.name)
+        return cls(Gazetteer(names), by_code)
+
+
+def named_entries(rows: list[dict[str, str]], label: str) -> list[tuple[str, Entry]]:
+    """(name, entry) pairs of a name/aliases rule file."""
     names = []
-    for row in read_tsv(resource):
+    for row in rows:
         entry = Entry(label, row["name"])
         names += [(name, entry) for name in [row["name"], *row["aliases"].split("|")] if name]
     return names
 
 
-@cache
-def organization_gazetteer() -> Gazetteer:
-    return Gazetteer(named_entries("organizations.tsv", ORG))
+def organization_gazetteer(text: str) -> Gazetteer:
+    return Gazetteer(named_entries(tsv_rows(text), ORG))
 
 
-@cache
-def place_gazetteer() -> Gazetteer:
-    return Gazetteer(named_entries("places.tsv", PLACE))
+def place_gazetteer(text: str) -> Gazetteer:
+    return Gazetteer(named_entries(tsv_rows(text), PLACE))
 
 
-@cache
-def state_forms() -> frozenset[str]:
-    return frozenset(row["lemma"] for row in read_tsv("state_forms.tsv"))
+def territory_codes(text: str) -> frozenset[str]:
+    return frozenset(row["code"] for row in tsv_rows(text))
 
 
-def lookup_name(words: list[str]) -> Entry | None:
-    """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
-    for gazetteer in (organization_gazetteer(), state_gazetteer(), place_gazetteer()):
-        entry = gazetteer.lookup(words)
-        if entry:
-            return entry
-    if len(words) > 1 and word_forms(words[0]) & state_forms():
-        return state_gazetteer().lookup(words[1:])
-    return None
+def lemma_set(text: str) -> frozenset[str]:
+    return frozenset(row["lemma"] for row in tsv_rows(text))
 
 
-@cache
-def state_adjectives() -> dict[str, str]:
+def state_adjectives(text: str) -> dict[str, str]:
     """Adjective lemma → ISO code ("таджикский" → TJK)."""
-    return {row["lemma"]: row["code"] for row in read_tsv("state_adjectives.tsv")}
+    return {row["lemma"]: row["code"] for row in tsv_rows(text)}
 
 
-@cache
-def place_adjectives() -> dict[str, str]:
+def place_adjectives(text: str) -> dict[str, str]:
     """Adjective lemma → place name ("московский" → Москва)."""
-    return {row["lemma"]: row["name"] for row in read_tsv("place_adjectives.tsv")}
+    return {row["lemma"]: row["name"] for row in tsv_rows(text)}
 
 
-@cache
-def post_lemmas() -> frozenset[str]:
+def one_word_lemmas(text: str) -> frozenset[str]:
     """One-word posts and honorifics: words before a name that are not part of it."""
-    words = [row["lemma"] for name in ("posts.tsv", "honorifics.tsv") for row in read_tsv(name)]
-    return frozenset(word for word in words if " " not in word)
+    return frozenset(row["lemma"] for row in tsv_rows(text) if " " not in row["lemma"])
 
 
-@cache
-def org_nouns() -> dict[str, list[tuple[tuple[str, ...], bool]]]:
-    """First lemma → (lemma sequence, plural allowed) of nouns that name an organisation,
-    longest first."""
-    nouns: dict[str, list[tuple[tuple[str, ...], bool]]] = defaultdict(list)
-    for row in read_tsv("org_nouns.tsv"):
-        lemmas = tuple(row["lemma"].split())
-        nouns[lemmas[0]].append((lemmas, row["plural"] == "yes"))
-    for entries in nouns.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return dict(nouns)
+def org_nouns(text: str) -> LemmaSequences[bool]:
+    """Nouns that name an organisation ("коалиционное правительство") → plural allowed."""
+    return LemmaSequences((row["lemma"], row["plural"] == "yes") for row in tsv_rows(text))
 
 
-@cache
-def not_entities() -> frozenset[str]:
-    return frozenset(fold(row["text"]) for row in read_tsv("not_entities.tsv"))
+def not_entities(text: str) -> frozenset[str]:
+    return frozenset(fold(row["text"]) for row in tsv_rows(text))
 
 
-class EntityTyper:
+@dataclass(frozen=True)
+class EntityLexicons:
+    """What the entity stage reads from its rule files, built once per stage."""
+
+    states: StateLexicon
+    organizations: Gazetteer
+    places: Gazetteer
+    state_forms: frozenset[str]
+    state_adjectives: dict[str, str]
+    place_adjectives: dict[str, str]
+    person_prefixes: frozenset[str]
+    org_nouns: LemmaSequences[bool]
+    not_entities: frozenset[str]
+
+    def lookup_name(self, words: list[str]) -> Entry | None:
+        """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
+        for gazetteer in (self.organizations, self.states.gazetteer, self.places):
+            entry = gazetteer.lookup(words)
+            if entry:
+                return entry
+        if len(words) > 1 and word_forms(words[0]) & self.state_forms:
+            return self.states.gazetteer.lookup(words[1:])
+        return None
+
+
+class EntityTyper(RuleComponent):
     """Turns slovnet's PER/LOC/ORG spans into typed mentions with nominative names."""
 
-    def __init__(self, name: str, adjectives: bool, org_nouns: bool):
+    def __init__(self, name: str, adjectives: bool, org_nouns: bool, rules: dict[str, str]):
         self.name = name
         self.with_adjectives = adjectives
         self.with_org_nouns = org_nouns
+        self.rules = RuleFiles(rules)
+
+    def lexicons(self) -> EntityLexicons:
+        """The stage's lexicons; each is built from its file once (`RuleFiles.built`)."""
+        built = self.rules.built
+        return EntityLexicons(
+            built("country_aliases", self._state_lexicon),
+            built("organizations", organization_gazetteer),
+            built("places", place_gazetteer),
+            built("state_forms", lemma_set),
+            built("state_adjectives", state_adjectives),
+            built("place_adjectives", place_adjectives),
+            built("posts", one_word_lemmas) | built("honorifics", one_word_lemmas),
+            built("org_nouns", org_nouns),
+            built("not_entities", not_entities),
+        )
+
+    def _state_lexicon(self, aliases: str) -> StateLexicon:
+        """Built from country_aliases.tsv and, through the same cache, not_states.tsv."""
+        territories = self.rules.built("not_states", territory_codes)
+        return StateLexicon.build(state_names(tsv_rows(aliases), territories))
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = list(self.typed_ner_spans(doc))
-        mentions += self.gazetteer_mentions(doc, MentionIndex(mentions))
+        lexicons = self.lexicons()
+        mentions = list(typed_ner_spans(doc, lexicons))
+        mentions += gazetteer_mentions(doc, MentionIndex(mentions), lexicons)
         index = MentionIndex(mentions)
         extended = [
             longer
@@ -196,87 +253,91 @@ class EntityTyper:
             m for m in mentions if m.label_ != ORG or is_named(m) or m.start not in longer_starts
         ] + extended
         if self.with_org_nouns:
-            mentions += list(self.org_noun_mentions(doc, MentionIndex(mentions)))
+            mentions += list(org_noun_mentions(doc, MentionIndex(mentions), lexicons.org_nouns))
         if self.with_adjectives:
-            mentions += list(self.adjective_mentions(doc, MentionIndex(mentions)))
+            mentions += list(adjective_mentions(doc, MentionIndex(mentions), lexicons))
         mentions = sorted(set(mentions), key=lambda span: (span.start, -span.end, span.label_))
         doc.spans[MENTIONS_KEY] = mentions
         doc.ents = filter_spans(mentions)
         return doc
 
-    def typed_ner_spans(self, doc: Doc) -> Iterator[Span]:
-        for raw in doc.spans.get(NER_SPANS_KEY, []):
-            for part in split_parentheses(raw):
-                mention = self.typed_span(part, SLOVNET_TYPES.get(raw.label_, ORG))
-                if mention is not None:
-                    yield mention
 
-    def typed_span(self, span: Span, label: str) -> Span | None:
-        """Type one slovnet span: gazetteers first, then slovnet's own label."""
-        if label == PERSON:
-            span = strip_person_prefix(span)
-            if span is None:
-                return None
-        words = [token.text for token in span if not token.is_space]
-        if len(words) == 1 and any(f in not_entities() for f in word_forms(words[0])):
+def typed_ner_spans(doc: Doc, lexicons: EntityLexicons) -> Iterator[Span]:
+    for raw in doc.spans.get(NER_SPANS_KEY, []):
+        for part in split_parentheses(raw):
+            mention = typed_span(part, SLOVNET_TYPES.get(raw.label_, ORG), lexicons)
+            if mention is not None:
+                yield mention
+
+
+def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
+    """Type one slovnet span: gazetteers first, then slovnet's own label."""
+    if label == PERSON:
+        span = strip_person_prefix(span, lexicons.person_prefixes)
+        if span is None:
             return None
-        entry = lookup_name(words)
-        if entry:
-            return make_mention(span, entry.label, entry.name, entry.code, "name")
-        return make_mention(span, label, None, None, "name")
+    words = [token.text for token in span if not token.is_space]
+    if len(words) == 1 and any(f in lexicons.not_entities for f in word_forms(words[0])):
+        return None
+    entry = lexicons.lookup_name(words)
+    if entry:
+        return make_mention(span, entry.label, entry.name, entry.code, NAME)
+    return make_mention(span, label, None, None, NAME)
 
-    def gazetteer_mentions(self, doc: Doc, found: MentionIndex) -> list[Span]:
-        """States and organisations slovnet missed; states nested in organisation names."""
-        added: list[Span] = []
-        for gazetteer in (state_gazetteer(), organization_gazetteer(), place_gazetteer()):
-            for match in gazetteer.find(doc):
-                span = Span(doc, match.start, match.end)
-                if len(span) == 1 and span[0].pos_ != "PROPN" and not span[0].is_upper:
-                    continue  # "Того", "Чад" as common words
-                overlapping = found.overlapping(span)
-                nested = match.entry.label in {STATE, PLACE} and all(
-                    m.label_ in {ORG, PLACE} and contains(m, span) and m != span
-                    for m in overlapping
-                )
-                if overlapping and not nested:
-                    continue
-                entry = match.entry
-                added.append(make_mention(span, entry.label, entry.name, entry.code, "name"))
-                found.add(added[-1])
-        return added
 
-    def org_noun_mentions(self, doc: Doc, found: MentionIndex) -> Iterator[Span]:
-        """ "правительство", "полиции Вашингтона", "коалиционное правительство": organisations
-        named by a common noun, outside any other mention."""
-        nouns = org_nouns()
-        for token in doc:
-            if token.pos_ != "NOUN" or found.covering(token.i):
+def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) -> list[Span]:
+    """States and organisations slovnet missed; states nested in organisation names."""
+    added: list[Span] = []
+    for gazetteer in (lexicons.states.gazetteer, lexicons.organizations, lexicons.places):
+        for match in gazetteer.find(doc):
+            span = Span(doc, match.start, match.end)
+            if len(span) == 1 and span[0].pos_ != "PROPN" and not span[0].is_upper:
+                continue  # "Того", "Чад" as common words
+            overlapping = found.overlapping(span)
+            nested = match.entry.label in {STATE, PLACE} and all(
+                m.label_ in {ORG, PLACE} and contains(m, span) and m != span for m in overlapping
+            )
+            if overlapping and not nested:
                 continue
-            plural = "Plur" in token.morph.get("Number")
-            for lemmas, plural_allowed in nouns.get(fold(token.lemma_), []):
-                end = token.i + len(lemmas)
-                if (plural_allowed or not plural) and lemmas_match(doc, token.i, lemmas):
-                    span = Span(doc, left_adjectives(token), end, label=ORG)
-                    mention = make_mention(span, ORG, None, None, "descriptor")
-                    yield extend_with_genitive(mention, found)
-                    break
-
-    def adjective_mentions(self, doc: Doc, found: MentionIndex) -> Iterator[Span]:
-        """ "российский", "таджикская сторона", "московский": STATE or PLACE mentions of
-        kind adjective (nested inside organisation names too)."""
-        for token in doc:
-            if token.pos_ not in {"ADJ", "PROPN"} or not token.is_alpha:
-                continue
-            label, norm, code = adjective_reference(token)
-            if label is None:
-                continue
-            span = Span(doc, token.i, token.i + 1)
-            if any(m.label_ in {PERSON, STATE, PLACE} for m in found.covering(token.i)):
-                continue
-            yield make_mention(span, label, norm, code, "adjective")
+            entry = match.entry
+            added.append(make_mention(span, entry.label, entry.name, entry.code, NAME))
+            found.add(added[-1])
+    return added
 
 
-def adjective_reference(token) -> tuple[str | None, str | None, str | None]:
+def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]) -> Iterator[Span]:
+    """ "правительство", "полиции Вашингтона", "коалиционное правительство": organisations
+    named by a common noun, outside any other mention."""
+    for token in doc:
+        if token.pos_ != "NOUN" or found.covering(token.i):
+            continue
+        plural = "Plur" in token.morph.get("Number")
+        for lemmas, plural_allowed in nouns.matches_at(doc, token.i):
+            if plural_allowed or not plural:
+                span = Span(doc, left_adjectives(token), token.i + len(lemmas), label=ORG)
+                mention = make_mention(span, ORG, None, None, DESCRIPTOR)
+                yield extend_with_genitive(mention, found)
+                break
+
+
+def adjective_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) -> Iterator[Span]:
+    """ "российский", "таджикская сторона", "московский": STATE or PLACE mentions of kind
+    adjective (nested inside organisation names too)."""
+    for token in doc:
+        if token.pos_ not in {"ADJ", "PROPN"} or not token.is_alpha:
+            continue
+        label, norm, code = adjective_reference(token, lexicons)
+        if label is None:
+            continue
+        span = Span(doc, token.i, token.i + 1)
+        if any(m.label_ in {PERSON, STATE, PLACE} for m in found.covering(token.i)):
+            continue
+        yield make_mention(span, label, norm, code, ADJECTIVE)
+
+
+def adjective_reference(
+    token, lexicons: EntityLexicons
+) -> tuple[str | None, str | None, str | None]:
     """(type, name, code) of the state or place an adjective refers to, or Nones."""
     if (
         token.head.lemma_ == "язык"
@@ -286,11 +347,11 @@ def adjective_reference(token) -> tuple[str | None, str | None, str | None]:
         return None, None, None  # "английский язык" is a language
     forms = {fold(token.lemma_)} | (word_forms(token.text) if token.pos_ == "ADJ" else set())
     for form in forms:
-        if form in state_adjectives():
-            code = state_adjectives()[form]
-            return STATE, state_names_by_code().get(code, code), code
-        if form in place_adjectives():
-            return PLACE, place_adjectives()[form], None
+        if form in lexicons.state_adjectives:
+            code = lexicons.state_adjectives[form]
+            return STATE, lexicons.states.names_by_code.get(code, code), code
+        if form in lexicons.place_adjectives:
+            return PLACE, lexicons.place_adjectives[form], None
     return None, None, None
 
 
@@ -309,7 +370,7 @@ def extend_with_genitive(mention: Span, found: MentionIndex) -> Span:
     following = [
         m
         for m in found.starting(mention.end)
-        if m.label_ in {STATE, PLACE, ORG} and m._.kind == "name"
+        if m.label_ in {STATE, PLACE, ORG} and m._.kind == NAME
     ]
     for nxt in following:
         head = nxt.root
@@ -388,21 +449,22 @@ def _is_initial_dot(doc: Doc, index: int) -> bool:
     )
 
 
-def strip_person_prefix(span: Span) -> Span | None:
+def strip_person_prefix(span: Span, prefixes: frozenset[str]) -> Span | None:
     """ "Президент Токаев" → "Токаев", "56-летний С.Джобс" → "С.Джобс", "Доктор" → None:
     posts, ages and capitalised common nouns before a name are not part of it."""
     start = span.start
-    while start < span.end - 1 and is_person_prefix(span.doc[start]):
+    while start < span.end - 1 and is_person_prefix(span.doc[start], prefixes):
         start += 1
     rest = span.doc[start : span.end]
-    if is_person_prefix(rest[0]) or not any(token.text[:1].isupper() for token in rest):
+    if is_person_prefix(rest[0], prefixes) or not any(token.text[:1].isupper() for token in rest):
         return None
     return Span(span.doc, start, span.end, label=span.label)
 
 
-def is_person_prefix(token) -> bool:
+def is_person_prefix(token, prefixes: frozenset[str]) -> bool:
+    """A post, an honorific (`prefixes`), an age or a capitalised common noun."""
     text = token.text
-    if fold(token.lemma_) in post_lemmas() or "-летн" in text:
+    if fold(token.lemma_) in prefixes or "-летн" in text:
         return True
     if not text[:1].isupper() or token.pos_ == "PROPN":
         return False
@@ -452,6 +514,13 @@ class MentionIndex:
         return list(found.values())
 
 
-@Language.factory("ru_news_entities", default_config={"adjectives": True, "org_nouns": True})
-def make_entity_typer(nlp: Language, name: str, adjectives: bool, org_nouns: bool) -> EntityTyper:
-    return EntityTyper(name, adjectives, org_nouns)
+@Language.factory(
+    "ru_news_entities",
+    default_config={"adjectives": True, "org_nouns": True, "rules": RULE_FILES},
+    assigns=["doc.spans", "doc.ents", "span._.norm", "span._.code", "span._.kind"],
+    requires=["doc.spans", "token.pos", "token.morph", "token.lemma", "token.head"],
+)
+def make_entity_typer(
+    nlp: Language, name: str, adjectives: bool, org_nouns: bool, rules: dict[str, str]
+) -> EntityTyper:
+    return EntityTyper(name, adjectives, org_nouns, rules)

@@ -90,6 +90,11 @@ class Lemmatizer:
         return doc
 
 
-@Language.factory("ru_news_lemmas", default_config={})
+@Language.factory(
+    "ru_news_lemmas",
+    default_config={},
+    assigns=["token.lemma"],
+    requires=["token.pos", "token.morph"],
+)
 def make_lemmatizer(nlp: Language, name: str) -> Lemmatizer:
     return Lemmatizer(name)

@@ -22,34 +22,29 @@ from dataclasses import asdict, dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .entities import MENTIONS_KEY, ORG, PERSON, QUOTES, STATE
+from .entities import QUOTES
 from .gazetteer import fold
 from .posts import (
     ANY_CLASS,
+    PostLexicon,
     PostPhrase,
     classes_match,
     find_post_phrases,
     is_referential,
     match_post,
+    post_lexicon,
+    role_nouns,
     title_of,
 )
 from .resources import word_parses
+from .rules import RuleComponent, RuleFiles
+from .schema import MENTIONS_KEY, NAME, ORG, PERSON, PRONOUN, STATE, TITLE
 from .tokenizer import sentence_ids
-
-if not Span.has_extension("entity_id"):
-    Span.set_extension("entity_id", default=None)
-if not Doc.has_extension("entities"):
-    Doc.set_extension("entities", default=[])
-if not Doc.has_extension("posts"):
-    Doc.set_extension("posts", default=[])
+from .ud import SUBJECT_DEPS
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "ьич", "овна", "евна", "ична", "инична")
-SUBJECT_DEPS = {"nsubj", "nsubj:pass"}
-SALIENCE_DECAY = 0.9  # per sentence back
+RULE_FILES = {"posts": "posts.tsv", "post_role_nouns": "post_role_nouns.tsv"}
 ASIDE_DEPS = {"appos", "vocative", "parataxis", "discourse"}
-CLEAR_MARGIN = 1.5  # the best candidate must be this much more salient than the next
-PRONOUN_WINDOW = 2  # sentences back a pronoun may reach
-NOMINAL_WINDOW = 10  # sentences back a nominal mention looks for a subject
 FALLBACK_CLASSES = {"head_of_state", ANY_CLASS}
 PRONOUN_GENDER = {
     **dict.fromkeys(["он", "его", "ему", "им", "нём", "нем", "него", "нему", "ним"], "Masc"),
@@ -191,19 +186,56 @@ class Cluster:
         return self.post is not None and self.post_at < position
 
 
-class Linker:
+@dataclass(frozen=True)
+class Thresholds:
+    """How far and how surely a title or pronoun is resolved (the stage's config)."""
+
+    salience_decay: float  # per sentence back
+    clear_margin: float  # the best candidate must be this much more salient than the next
+    pronoun_window: int  # sentences back a pronoun may reach
+    nominal_window: int  # sentences back a nominal mention looks for a subject
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """What the reference passes read besides the clusters, for one document."""
+
+    posts: PostLexicon
+    role_nouns: frozenset[str]
+    thresholds: Thresholds
+    sentence_of: dict[int, int]
+
+
+class Linker(RuleComponent):
     """Assigns `span._.entity_id` to every mention and fills `doc._.entities`."""
 
-    def __init__(self, name: str, resolve_titles: bool, resolve_pronouns: bool):
+    def __init__(
+        self,
+        name: str,
+        resolve_titles: bool,
+        resolve_pronouns: bool,
+        thresholds: Thresholds,
+        rules: dict[str, str],
+    ):
         self.name = name
         self.resolve_titles = resolve_titles
         self.resolve_pronouns = resolve_pronouns
+        self.thresholds = thresholds
+        self.rules = RuleFiles(rules)
+
+    def context(self, doc: Doc) -> LinkContext:
+        return LinkContext(
+            self.rules.built("posts", post_lexicon),
+            self.rules.built("post_role_nouns", role_nouns),
+            self.thresholds,
+            sentence_ids(doc),
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
         links = Links(link_names(mentions))
         mentions += link_references(
-            doc, mentions, links, self.resolve_titles, self.resolve_pronouns
+            doc, mentions, links, self.context(doc), self.resolve_titles, self.resolve_pronouns
         )
         clusters = links.clusters
         entities = []
@@ -325,7 +357,7 @@ def gloss_target(mention: Span, mentions: list[Span]) -> Span | None:
     while end > 0 and doc[end - 1].text in QUOTES:
         end -= 1
     return next(
-        (m for m in mentions if m.end == end and m.label_ == mention.label_ and m._.kind == "name"),
+        (m for m in mentions if m.end == end and m.label_ == mention.label_ and m._.kind == NAME),
         None,
     )
 
@@ -363,32 +395,31 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
 
 
 def link_references(
-    doc: Doc, mentions: list[Span], links: Links, titles: bool, pronouns: bool
+    doc: Doc, mentions: list[Span], links: Links, context: LinkContext, titles: bool, pronouns: bool
 ) -> list[Span]:
     """Passes 2 and 3: titles, then nominal mentions and pronouns in reading order."""
     added, nominals = [], []
-    for phrase in find_post_phrases(doc, mentions) if titles else []:
+    for phrase in find_post_phrases(doc, mentions, context.posts) if titles else []:
         person = title_of(phrase, doc, mentions)
         if person is not None:
             cluster = links.cluster_of(person)
-            added.append(links.add(cluster, doc, phrase.start, phrase.end, "title"))
+            added.append(links.add(cluster, doc, phrase.start, phrase.end, TITLE))
             record_post(cluster, phrase, links)
-        elif is_referential(phrase, doc):
+        elif is_referential(phrase, doc, context.role_nouns):
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]
     events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
-    sentence_of = sentence_ids(doc)
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
-            cluster = resolve_nominal(item, links, sentence_of)
+            cluster = resolve_nominal(item, links, context)
             if cluster is not None:
-                added.append(links.add(cluster, doc, item.start, item.end, "title"))
+                added.append(links.add(cluster, doc, item.start, item.end, TITLE))
                 if item.post_class != ANY_CLASS:
                     record_post(cluster, item, links)
         else:
-            cluster = resolve_pronoun(item, links, sentence_of)
+            cluster = resolve_pronoun(item, links, context)
             if cluster is not None:
-                added.append(links.add(cluster, doc, item.i, item.i + 1, "pronoun"))
+                added.append(links.add(cluster, doc, item.i, item.i + 1, PRONOUN))
     return added
 
 
@@ -402,7 +433,7 @@ def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
     cluster.owner = id(owner) if owner is not None else None
 
 
-def is_subject(mention: Span) -> bool:
+def is_subject(mention: Span, posts: PostLexicon) -> bool:
     """The mention (or the title or name it is coordinated or in apposition with) is a
     subject: "Касым-Жомарт Токаев и Эмомали Рахмон провели", "Президент Таджикистана Эмомали
     Рахмон подчеркнул"."""
@@ -410,40 +441,44 @@ def is_subject(mention: Span) -> bool:
     head = root.head
     return root.dep_ in SUBJECT_DEPS or (
         head.dep_ in SUBJECT_DEPS
-        and (root.dep_ == "conj" or (root.dep_ == "appos" and match_post(head.doc, head.i)))
+        and (root.dep_ == "conj" or (root.dep_ == "appos" and match_post(head.doc, head.i, posts)))
     )
 
 
-def weight(mention: Span) -> float:
+def weight(mention: Span, posts: PostLexicon) -> float:
     """Subjects make a person salient; an aside (an address inside a quote: "уважаемый
     Эмомали Шарипович") hardly does."""
-    if is_subject(mention):
+    if is_subject(mention, posts):
         return 2.0
     return 0.5 if mention.root.dep_ in ASIDE_DEPS else 1.0
 
 
-def salience(cluster: Cluster, position: int, sentence_of: dict[int, int]) -> float:
+def salience(cluster: Cluster, position: int, context: LinkContext) -> float:
     """Weighted mentions before `position`, fading with sentence distance."""
+    sentence_of, decay = context.sentence_of, context.thresholds.salience_decay
     here = sentence_of[position]
     return sum(
-        weight(m) * SALIENCE_DECAY ** (here - sentence_of[m.start])
+        weight(m, context.posts) * decay ** (here - sentence_of[m.start])
         for m in cluster.mentions
         if m.start < position
     )
 
 
 def recent_subject(
-    candidates: list[Cluster], position: int, sentence_of: dict[int, int], window: int
+    candidates: list[Cluster], position: int, context: LinkContext, window: int
 ) -> Cluster | None:
     """The candidate that is the subject of the nearest sentence (this one or up to `window`
     back) whose subject is one of the candidates; None when that sentence has two."""
+    sentence_of = context.sentence_of
     here = sentence_of[position]
     for distance in range(window + 1):
         subjects = [
             c
             for c in candidates
             if any(
-                m.start < position and here - sentence_of[m.start] == distance and is_subject(m)
+                m.start < position
+                and here - sentence_of[m.start] == distance
+                and is_subject(m, context.posts)
                 for m in c.mentions
             )
         ]
@@ -452,19 +487,18 @@ def recent_subject(
     return None
 
 
-def clear_winner(scored: list[tuple[float, Cluster]]) -> Cluster | None:
-    """The best candidate if it stands out, else None (unsure means unresolved)."""
+def clear_winner(scored: list[tuple[float, Cluster]], margin: float) -> Cluster | None:
+    """The best candidate if it is `margin` times as salient as the next, else None (unsure
+    means unresolved)."""
     scored = sorted((item for item in scored if item[0] > 0), key=lambda item: -item[0])
     if not scored:
         return None
-    if len(scored) > 1 and scored[0][0] < CLEAR_MARGIN * scored[1][0]:
+    if len(scored) > 1 and scored[0][0] < margin * scored[1][0]:
         return None
     return scored[0][1]
 
 
-def resolve_nominal(
-    phrase: PostPhrase, links: Links, sentence_of: dict[int, int]
-) -> Cluster | None:
+def resolve_nominal(phrase: PostPhrase, links: Links, context: LinkContext) -> Cluster | None:
     """The person a bare post phrase refers to, or None."""
     persons = [c for c in links.persons() if any(m.start < phrase.start for m in c.mentions)]
     owner_cluster = links.owner_of(phrase)
@@ -480,8 +514,10 @@ def resolve_nominal(
         candidates = [c for c in persons if holds(c)]
         if not candidates and phrase.post_class in FALLBACK_CLASSES:
             candidates = [c for c in persons if not c.holds_before(phrase.start)]
-    return recent_subject(candidates, phrase.start, sentence_of, NOMINAL_WINDOW) or clear_winner(
-        [(salience(c, phrase.start, sentence_of), c) for c in candidates]
+    window = context.thresholds.nominal_window
+    return recent_subject(candidates, phrase.start, context, window) or clear_winner(
+        [(salience(c, phrase.start, context), c) for c in candidates],
+        context.thresholds.clear_margin,
     )
 
 
@@ -503,29 +539,30 @@ def pronoun_gender(token: Token) -> str | None:
 def cluster_gender(cluster: Cluster) -> str | None:
     votes: dict[str, int] = defaultdict(int)
     for mention in cluster.mentions:
-        if mention._.kind == "name":
+        if mention._.kind == NAME:
             for token in mention:
                 for gender in token.morph.get("Gender"):
                     votes[gender] += 1
     return max(votes, key=votes.get) if votes else None
 
 
-def resolve_pronoun(token: Token, links: Links, sentence_of: dict[int, int]) -> Cluster | None:
+def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster | None:
     """The subject of the nearest sentence before (or of this one) that has a person of the
     pronoun's gender, else the clearly most salient such person nearby; else None."""
+    sentence_of, window = context.sentence_of, context.thresholds.pronoun_window
     gender, here = pronoun_gender(token), sentence_of[token.i]
     nearby = [
         c
         for c in links.persons()
         if c.gender == gender
-        and any(
-            m.start < token.i and here - sentence_of[m.start] <= PRONOUN_WINDOW for m in c.mentions
-        )
+        and any(m.start < token.i and here - sentence_of[m.start] <= window for m in c.mentions)
     ]
-    found = recent_subject(nearby, token.i, sentence_of, PRONOUN_WINDOW)
+    found = recent_subject(nearby, token.i, context, window)
     if found is not None:
         return found
-    return clear_winner([(salience(c, token.i, sentence_of), c) for c in nearby])
+    return clear_winner(
+        [(salience(c, token.i, context), c) for c in nearby], context.thresholds.clear_margin
+    )
 
 
 def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> EntityRecord:
@@ -549,7 +586,7 @@ def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> 
 def cluster_name(cluster: Cluster) -> str:
     """The canonical name: a state's gazetteer name, a person's fullest name, else the
     longest nominative name."""
-    pool = [m for m in cluster.mentions if m._.kind == "name"] or cluster.mentions
+    pool = [m for m in cluster.mentions if m._.kind == NAME] or cluster.mentions
     names = [m._.norm or m.text for m in pool]
     if cluster.label == STATE:
         return names[0]
@@ -562,7 +599,45 @@ def cluster_name(cluster: Cluster) -> str:
 
 
 @Language.factory(
-    "ru_news_linking", default_config={"resolve_titles": True, "resolve_pronouns": True}
+    "ru_news_linking",
+    default_config={
+        "resolve_titles": True,
+        "resolve_pronouns": True,
+        "salience_decay": 0.9,
+        "clear_margin": 1.5,
+        "pronoun_window": 2,
+        "nominal_window": 10,
+        "rules": RULE_FILES,
+    },
+    assigns=[
+        "doc.spans",
+        "doc._.entities",
+        "doc._.posts",
+        "span._.entity_id",
+        "span._.kind",
+        "span._.norm",
+    ],
+    requires=[
+        "doc.spans",
+        "span._.norm",
+        "span._.code",
+        "span._.kind",
+        "token.lemma",
+        "token.morph",
+        "token.dep",
+        "token.head",
+    ],
 )
-def make_linker(nlp: Language, name: str, resolve_titles: bool, resolve_pronouns: bool) -> Linker:
-    return Linker(name, resolve_titles, resolve_pronouns)
+def make_linker(
+    nlp: Language,
+    name: str,
+    resolve_titles: bool,
+    resolve_pronouns: bool,
+    salience_decay: float,
+    clear_margin: float,
+    pronoun_window: int,
+    nominal_window: int,
+    rules: dict[str, str],
+) -> Linker:
+    thresholds = Thresholds(salience_decay, clear_margin, pronoun_window, nominal_window)
+    return Linker(name, resolve_titles, resolve_pronouns, thresholds, rules)

@@ -9,17 +9,16 @@ and what they say: the post, its class, and the state or organisation it is a po
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from spacy.tokens import Doc, Span, Token
 
-from .entities import ORG, PERSON, PLACE, STATE
-from .gazetteer import fold, lemmas_match
+from .gazetteer import fold
+from .lexicon import LemmaSequences
 from .names import phrase_nominative
-from .resources import read_tsv
+from .rules import tsv_rows
+from .schema import NAME, ORG, PERSON, PLACE, STATE
 
 ANY_CLASS = "any"
 PROFESSION = "profession:"
@@ -43,56 +42,47 @@ class PostPhrase:
     of_label: str | None = None
 
 
-@cache
-def post_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """First lemma → (post lemma sequence, class), longest first."""
-    lexicon: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
-    for row in read_tsv("posts.tsv"):
-        lemmas = tuple(row["lemma"].split())
-        lexicon[lemmas[0]].append((lemmas, row["class"]))
-    for entries in lexicon.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return dict(lexicon)
+PostLexicon = LemmaSequences[str]  # post lemmas → class ("глава государства" → head_of_state)
 
 
-@cache
-def post_words() -> set[str]:
+def post_lexicon(text: str) -> PostLexicon:
+    """The posts of a posts.tsv rule file."""
+    return LemmaSequences((row["lemma"], row["class"]) for row in tsv_rows(text))
+
+
+def role_nouns(text: str) -> frozenset[str]:
+    """Nouns of a post_role_nouns.tsv rule file: "пост президента" names the post itself."""
+    return frozenset(row["lemma"] for row in tsv_rows(text))
+
+
+def post_words(posts: PostLexicon) -> set[str]:
     """The first and last lemma of every post: its head noun is one of them ("глава
     государства", "генеральный директор"); the other only costs a match that finds nothing."""
-    return {
-        word
-        for entries in post_lexicon().values()
-        for lemmas, _ in entries
-        for word in (lemmas[0], lemmas[-1])
-    }
-
-
-@cache
-def role_nouns() -> frozenset[str]:
-    return frozenset(row["lemma"] for row in read_tsv("post_role_nouns.tsv"))
+    return {word for lemmas, _ in posts for word in (lemmas[0], lemmas[-1])}
 
 
 def classes_match(a: str, b: str) -> bool:
     return a == b or ANY_CLASS in {a, b}
 
 
-def match_post(doc: Doc, index: int) -> tuple[int, str, str] | None:
+def match_post(doc: Doc, index: int, posts: PostLexicon) -> tuple[int, str, str] | None:
     """(end, post, class) of the longest post starting at token `index`: the lemma of a
     one-word post, the nominative of a phrase ("председатель совета директоров")."""
-    for lemmas, post_class in post_lexicon().get(fold(doc[index].lemma_), []):
-        if lemmas_match(doc, index, lemmas):
-            end = index + len(lemmas)
-            post = lemmas[0] if end == index + 1 else phrase_nominative(doc[index:end]).lower()
-            return end, post, post_class
-    return None
+    found = posts.longest_at(doc, index)
+    if found is None:
+        return None
+    lemmas, post_class = found
+    end = index + len(lemmas)
+    post = lemmas[0] if end == index + 1 else phrase_nominative(doc[index:end]).lower()
+    return end, post, post_class
 
 
-def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
+def find_post_phrases(doc: Doc, mentions: list[Span], posts: PostLexicon) -> Iterator[PostPhrase]:
     """Every post phrase outside a name, left to right."""
     named = name_tokens(mentions)
     index = 0
     while index < len(doc):
-        phrase = phrase_at(doc, index, mentions, named)
+        phrase = phrase_at(doc, index, mentions, named, posts)
         if phrase is None:
             index += 1
             continue
@@ -100,9 +90,11 @@ def find_post_phrases(doc: Doc, mentions: list[Span]) -> Iterator[PostPhrase]:
         index = phrase.end
 
 
-def phrase_at(doc: Doc, index: int, mentions: list[Span], named: set[int]) -> PostPhrase | None:
+def phrase_at(
+    doc: Doc, index: int, mentions: list[Span], named: set[int], posts: PostLexicon
+) -> PostPhrase | None:
     """The post phrase whose post starts at token `index`, if one does (outside a name)."""
-    match = match_post(doc, index) if index not in named else None
+    match = match_post(doc, index, posts) if index not in named else None
     head = post_head(doc, index, match[0]) if match is not None else None
     if head is None:
         return None
@@ -121,19 +113,19 @@ def phrase_at(doc: Doc, index: int, mentions: list[Span], named: set[int]) -> Po
     )
 
 
-def phrase_headed_by(token: Token, mentions: list[Span]) -> PostPhrase | None:
+def phrase_headed_by(token: Token, mentions: list[Span], posts: PostLexicon) -> PostPhrase | None:
     """The post phrase whose head noun is this token ("генеральным директором" for
     "директором"): its post starts at the token or at one of the adjectives before it."""
     named = name_tokens(mentions)
     for index in range(left_modifiers(token), token.i + 1):
-        phrase = phrase_at(token.doc, index, mentions, named)
+        phrase = phrase_at(token.doc, index, mentions, named, posts)
         if phrase is not None and phrase.head == token.i:
             return phrase
     return None
 
 
 def name_tokens(mentions: list[Span]) -> set[int]:
-    return {i for m in mentions if m._.kind == "name" for i in range(m.start, m.end)}
+    return {i for m in mentions if m._.kind == NAME for i in range(m.start, m.end)}
 
 
 def post_head(doc: Doc, start: int, end: int) -> int | None:
@@ -250,8 +242,8 @@ def in_apposition(post: Token, name: Span) -> bool:
     return post.dep_ == "appos" and name.start <= post.head.i < name.end
 
 
-def is_referential(phrase: PostPhrase, doc: Doc) -> bool:
+def is_referential(phrase: PostPhrase, doc: Doc, role_nouns: frozenset[str]) -> bool:
     """A post that stands for its holder: singular, and not the post itself ("пост
     президента", "кандидат в президенты")."""
     head = doc[phrase.head]
-    return "Plur" not in head.morph.get("Number") and fold(head.head.lemma_) not in role_nouns()
+    return "Plur" not in head.morph.get("Number") and fold(head.head.lemma_) not in role_nouns

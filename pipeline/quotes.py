@@ -31,32 +31,28 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .entities import MENTIONS_KEY, MentionIndex
+from .entities import MentionIndex
 from .gazetteer import fold, lemmas_match
-from .linking import SUBJECT_DEPS
-from .resources import read_tsv
+from .lexicon import LemmaSequences
+from .rules import RuleComponent, RuleFiles, tsv_rows
+from .schema import MENTIONS_KEY, NAME, PERSON
 from .tokenizer import sentence_ids
-
-if not Doc.has_extension("quotes"):
-    Doc.set_extension("quotes", default=[])
+from .ud import ABOUT, SUBJECT_DEPS, preposition
 
 OPENING = {"«": "»", "„": "“", "“": "”", "‘": "’"}
 DASHES = {"—", "–", "-", "−"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis", "advcl", "acl"}
 POINTER_WORDS = {"это", "этот"}
 POSSESSIVES = {"его", "её", "ее", "их"}
-SPEAKER_WORDS = 6  # at most this many words of an unnamed speaker ("источник в правительстве")
-ATTRIBUTION_REACH = 4  # tokens after a dash in which the cue verb must appear
 STRAIGHT = '"'
 CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
-ABOUT = {"о", "об", "обо"}  # "заявил о своих планах": the о-phrase is what was said
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
+RULE_FILES = {"cues": "speech_cues.tsv"}
 
 
 @dataclass(frozen=True)
@@ -92,23 +88,32 @@ class Found:
     speaker_span: tuple[int, int] | None = None  # an explicit speaker (interview lines)
 
 
-@cache
-def cue_lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
-    """First lemma → (cue lemmas, frame), longest first."""
-    lexicon: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-    for row in read_tsv("speech_cues.tsv"):
-        lemmas = tuple(row["cue"].split())
-        lexicon.setdefault(lemmas[0], []).append((lemmas, row["frame"]))
-    for entries in lexicon.values():
-        entries.sort(key=lambda entry: -len(entry[0]))
-    return lexicon
+CueLexicon = LemmaSequences[str]  # cue lemmas → frame ("обратить внимание" → on)
 
 
-def cue_at(token: Token) -> tuple[tuple[str, ...], str] | None:
+def cue_lexicon(text: str) -> CueLexicon:
+    """The cues of a speech_cues.tsv rule file."""
+    return LemmaSequences((row["cue"], row["frame"]) for row in tsv_rows(text))
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteContext:
+    """What the quote rules read for one document. spaCy rebuilds `doc.text` from every token
+    on each access, and the rules read it hundreds of times, so it is taken once here."""
+
+    doc: Doc
+    text: str
+    mentions: MentionIndex
+    cues: CueLexicon
+    speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
+    attribution_reach: int  # tokens after a dash in which the cue verb must appear
+
+
+def cue_at(token: Token, cues: CueLexicon) -> tuple[tuple[str, ...], str] | None:
     """The cue (lemmas, frame) that starts at this token, if any; "по его словам" is "по
     словам" with the possessive source inside it."""
     doc = token.doc
-    for lemmas, frame in cue_lexicon().get(fold(token.lemma_), []):
+    for lemmas, frame in cues.starting_with(token.lemma_):
         if lemmas_match(doc, token.i, lemmas):
             return lemmas, frame
         if frame == "according" and token.i + len(lemmas) < len(doc):
@@ -118,8 +123,9 @@ def cue_at(token: Token) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def is_cue_verb(token: Token) -> bool:
-    found = cue_at(token)
+def is_cue_verb(token: Token, cues: CueLexicon) -> bool:
+    """A speech verb or predicative ("заявил", "уверен"), not a cue phrase ("по словам")."""
+    found = cue_at(token, cues)
     return found is not None and found[1] != "according" and token.pos_ in {"VERB", "ADJ", "AUX"}
 
 
@@ -171,43 +177,41 @@ def opens_straight(line: str, index: int) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
-# spaCy rebuilds `doc.text` from every token on each access; the stage reads it hundreds of
-# times per document, so it keeps the text of the doc being processed here.
-_TEXTS: dict[int, str] = {}
-
-
-def text_of(doc: Doc) -> str:
-    return _TEXTS.get(id(doc)) or doc.text
-
-
-class QuoteFinder:
+class QuoteFinder(RuleComponent):
     """Fills `doc._.quotes`; reads tokens, the parse and linked mentions, never re-parses."""
 
-    def __init__(self, name: str):
+    def __init__(
+        self, name: str, speaker_words: int, attribution_reach: int, rules: dict[str, str]
+    ):
         self.name = name
+        self.speaker_words = speaker_words
+        self.attribution_reach = attribution_reach
+        self.rules = RuleFiles(rules)
+
+    def context(self, doc: Doc) -> QuoteContext:
+        return QuoteContext(
+            doc,
+            doc.text,
+            MentionIndex(doc.spans.get(MENTIONS_KEY, [])),
+            self.rules.built("cues", cue_lexicon),
+            self.speaker_words,
+            self.attribution_reach,
+        )
 
     def __call__(self, doc: Doc) -> Doc:
-        _TEXTS[id(doc)] = doc.text
-        try:
-            return self._find(doc)
-        finally:
-            _TEXTS.pop(id(doc), None)
-
-    def _find(self, doc: Doc) -> Doc:
-        mentions = MentionIndex(doc.spans.get(MENTIONS_KEY, []))
+        ctx = self.context(doc)
         used: set[int] = set()  # cue tokens already attributed
-        found = list(direct_quotes(doc, used))
+        found = list(direct_quotes(ctx, used))
         inside = [(q.start, q.end) for q in found]
         found += [
             q
-            for q in indirect_quotes(doc, used)
+            for q in indirect_quotes(ctx, used)
             if not overlaps_any(q, inside) and not cue_inside(q, inside)
         ]
         found.sort(key=lambda q: q.start)
         sentence_of = sentence_ids(doc)
         doc._.quotes = [
-            asdict(record(number, quote, doc, mentions, sentence_of))
-            for number, quote in enumerate(found)
+            asdict(record(ctx, number, quote, sentence_of)) for number, quote in enumerate(found)
         ]
         return doc
 
@@ -223,31 +227,31 @@ def cue_inside(quote: Found, ranges: list[tuple[int, int]]) -> bool:
     )
 
 
-def direct_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
-    for open_at, close_at in quoted_spans(text_of(doc)):
-        yield from attributed(doc, open_at, close_at, used)
-    yield from colon_lines(doc, used)
-    yield from colon_clauses(doc, used)
-    yield from dialogue_lines(doc, used)
-    yield from interview_lines(doc)
+def direct_quotes(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
+    for open_at, close_at in quoted_spans(ctx.text):
+        yield from attributed(ctx, open_at, close_at, used)
+    yield from colon_lines(ctx, used)
+    yield from colon_clauses(ctx, used)
+    yield from dialogue_lines(ctx, used)
+    yield from interview_lines(ctx)
 
 
-def attributed(doc: Doc, open_at: int, close_at: int, used: set[int]) -> Iterator[Found]:
+def attributed(ctx: QuoteContext, open_at: int, close_at: int, used: set[int]) -> Iterator[Found]:
     """A quoted span with a cue after it, before it with a colon, or inside it."""
-    start, end = strip_range(text_of(doc), open_at + 1, close_at)
+    start, end = strip_range(ctx.text, open_at + 1, close_at)
     if end <= start:
         return
-    inner = split_by_attribution(doc, start, end)
+    inner = split_by_attribution(ctx, start, end)
     if inner is not None:
         (first, second), cue = inner
         used.add(cue.i)
-        yield Found("direct", *first, cue_lemma(cue), cue_range(cue), subject_of(cue))
-        yield Found("direct", *second, cue_lemma(cue), cue_range(cue), subject_of(cue))
+        yield Found("direct", *first, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
+        yield Found("direct", *second, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
         return
-    cue = cue_after(doc, close_at) or cue_before_colon(doc, open_at)
+    cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at)
     if cue is not None and cue.i not in used:
         used.add(cue.i)
-        yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
+        yield Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
 
 
 def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
@@ -258,59 +262,63 @@ def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def token_after(doc: Doc, char: int) -> Token | None:
+def token_after(ctx: QuoteContext, char: int) -> Token | None:
     """The first word token starting at or after `char` (spaCy's binary search, not a scan)."""
+    doc = ctx.doc
     span = (
-        doc.char_span(char, len(text_of(doc)), alignment_mode="contract")
-        if char < len(text_of(doc))
+        doc.char_span(char, len(ctx.text), alignment_mode="contract")
+        if char < len(ctx.text)
         else None
     )
     return next((token for token in span or [] if not token.is_space), None)
 
 
-def cue_after(doc: Doc, close_at: int) -> Token | None:
+def cue_after(ctx: QuoteContext, close_at: int) -> Token | None:
     """ "«…», — сказал он": a dash after the closing mark, then a cue verb within a few words."""
-    match = re.match(r"[\s,.!?…]*[—–−-]\s*", text_of(doc)[close_at + 1 :])
+    doc = ctx.doc
+    match = re.match(r"[\s,.!?…]*[—–−-]\s*", ctx.text[close_at + 1 :])
     if not match or "\n" in match.group():
         return None
-    first = token_after(doc, close_at + 1 + match.end())
+    first = token_after(ctx, close_at + 1 + match.end())
     if first is None:
         return None
-    window = doc[first.i : min(first.i + ATTRIBUTION_REACH, len(doc))]
-    return next((t for t in window if is_cue_verb(t) and t.sent == first.sent), None)
+    window = doc[first.i : min(first.i + ctx.attribution_reach, len(doc))]
+    return next((t for t in window if is_cue_verb(t, ctx.cues) and t.sent == first.sent), None)
 
 
-def cue_before_colon(doc: Doc, open_at: int) -> Token | None:
+def cue_before_colon(ctx: QuoteContext, open_at: int) -> Token | None:
     """ "Лавров заявил: «…»": a colon before the opening mark, a cue verb before the colon."""
-    before = text_of(doc)[:open_at].rstrip(" \t")
+    doc = ctx.doc
+    before = ctx.text[:open_at].rstrip(" \t")
     if not before.endswith(":"):
         return None
     colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
     if colon is None:
         return None
     sentence = colon[0].sent
-    candidates = [t for t in sentence if t.i < colon.start and is_cue_verb(t)]
+    candidates = [t for t in sentence if t.i < colon.start and is_cue_verb(t, ctx.cues)]
     return candidates[-1] if candidates else None
 
 
-def split_by_attribution(doc: Doc, start: int, end: int):
+def split_by_attribution(ctx: QuoteContext, start: int, end: int):
     """ "«Мы готовы, — сказал он. — Но не сейчас»": content before and after the attribution."""
-    text = text_of(doc)[start:end]
+    doc = ctx.doc
+    text = ctx.text[start:end]
     for match in re.finditer(r"[,.!?…]?\s+[—–]\s+", text):
-        cue_token = token_after(doc, start + match.end())
+        cue_token = token_after(ctx, start + match.end())
         if cue_token is None or cue_token.idx >= end:
             continue
-        window = doc[cue_token.i : min(cue_token.i + ATTRIBUTION_REACH, len(doc))]
-        cue = next((t for t in window if is_cue_verb(t)), None)
+        window = doc[cue_token.i : min(cue_token.i + ctx.attribution_reach, len(doc))]
+        cue = next((t for t in window if is_cue_verb(t, ctx.cues)), None)
         if cue is None:
             continue
-        rest = re.search(r"[.,:]\s+[—–]\s+", text_of(doc)[cue.idx : end])
+        rest = re.search(r"[.,:]\s+[—–]\s+", ctx.text[cue.idx : end])
         if rest is None:
             continue
         first = strip_range(
-            text_of(doc), start, start + match.start() + (1 if text[match.start()] in "!?…" else 0)
+            ctx.text, start, start + match.start() + (1 if text[match.start()] in "!?…" else 0)
         )
-        second = strip_range(text_of(doc), cue.idx + rest.end(), end)
+        second = strip_range(ctx.text, cue.idx + rest.end(), end)
         if first[1] > first[0] and second[1] > second[0]:
             return (first, second), cue
     return None
@@ -326,28 +334,39 @@ def lines_after_colons(text: str) -> Iterator[tuple[int, tuple[int, int]]]:
             yield start + len(stripped) - 1, following
 
 
-def colon_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
+def colon_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
     """A line ending in a colon after a cue, and the next line as the quote (Wikinews)."""
-    for colon_at, line in lines_after_colons(text_of(doc)):
-        quote_start, quote_end = strip_range(text_of(doc), *line)
+    doc = ctx.doc
+    for colon_at, line in lines_after_colons(ctx.text):
+        quote_start, quote_end = strip_range(ctx.text, *line)
         if (
             quote_end <= quote_start
-            or text_of(doc)[quote_start] in OPENING
-            or (text_of(doc)[quote_start] == STRAIGHT)
+            or ctx.text[quote_start] in OPENING
+            or (ctx.text[quote_start] == STRAIGHT)
         ):
             continue
         colon = doc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
-        cues = [t for t in colon[0].sent if t.i < colon.start and is_cue_verb(t)] if colon else []
+        cues = (
+            [t for t in colon[0].sent if t.i < colon.start and is_cue_verb(t, ctx.cues)]
+            if colon
+            else []
+        )
         if cues and cues[-1].i not in used:
             cue = cues[-1]
             used.add(cue.i)
             yield Found(
-                "direct", quote_start, quote_end, cue_lemma(cue), cue_range(cue), subject_of(cue)
+                "direct",
+                quote_start,
+                quote_end,
+                cue_lemma(ctx, cue),
+                cue_range(ctx, cue),
+                subject_of(cue),
             )
 
 
-def colon_clauses(doc: Doc, used: set[int]) -> Iterator[Found]:
+def colon_clauses(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
     """ "Он сказал: мы готовы." — a cue, a colon and the quote without marks, in one line."""
+    doc = ctx.doc
     for colon in doc:
         if colon.text != ":" or colon.i + 1 >= len(doc):
             continue
@@ -357,83 +376,93 @@ def colon_clauses(doc: Doc, used: set[int]) -> Iterator[Found]:
         cues = [
             t
             for t in colon.sent
-            if colon.i - ATTRIBUTION_REACH <= t.i < colon.i and is_cue_verb(t) and t.i not in used
+            if colon.i - ctx.attribution_reach <= t.i < colon.i
+            and is_cue_verb(t, ctx.cues)
+            and t.i not in used
         ]
-        start, end = strip_range(text_of(doc), nxt.idx, colon.sent.end_char)
+        start, end = strip_range(ctx.text, nxt.idx, colon.sent.end_char)
         end = (
             end - 1
             if end > start
-            and text_of(doc)[end - 1] in ".!?…"
-            and text_of(doc)[start:end].count("(") == text_of(doc)[start:end].count(")")
+            and ctx.text[end - 1] in ".!?…"
+            and ctx.text[start:end].count("(") == ctx.text[start:end].count(")")
             else end
         )
         if cues and end > start:
             cue = cues[-1]
             used.add(cue.i)
-            yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
+            yield Found(
+                "direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue)
+            )
 
 
-def dialogue_lines(doc: Doc, used: set[int]) -> Iterator[Found]:
+def dialogue_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
     """ "— Мы готовы, — сказал он. — Но не сейчас." — direct speech opened by a dash."""
-    for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", text_of(doc)):
-        inner = split_by_attribution(doc, line.start(1), line.end(1))
+    doc = ctx.doc
+    for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", ctx.text):
+        inner = split_by_attribution(ctx, line.start(1), line.end(1))
         if inner is not None:
             (first, second), cue = inner
             parts = [first, second]
         else:
             match = re.search(r"[,.!?…]?\s+[—–]\s+", line.group(1))
-            cue_token = token_after(doc, line.start(1) + match.end()) if match else None
-            window = doc[cue_token.i : cue_token.i + ATTRIBUTION_REACH] if cue_token else []
-            cue = next((t for t in window if is_cue_verb(t)), None)
+            cue_token = token_after(ctx, line.start(1) + match.end()) if match else None
+            window = doc[cue_token.i : cue_token.i + ctx.attribution_reach] if cue_token else []
+            cue = next((t for t in window if is_cue_verb(t, ctx.cues)), None)
             if cue is None:
                 continue
             cut = match.start() + (1 if line.group(1)[match.start()] in "!?…" else 0)
-            parts = [strip_range(text_of(doc), line.start(1), line.start(1) + cut)]
+            parts = [strip_range(ctx.text, line.start(1), line.start(1) + cut)]
         if cue.i in used:
             continue
         used.add(cue.i)
         for start, end in parts:
             if end > start:
-                yield Found("direct", start, end, cue_lemma(cue), cue_range(cue), subject_of(cue))
+                yield Found(
+                    "direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue)
+                )
 
 
-def interview_lines(doc: Doc) -> Iterator[Found]:
+def interview_lines(ctx: QuoteContext) -> Iterator[Found]:
     """ "Иван Петров: Да, всё верно." — a line that starts with a person's name and a colon."""
     persons = [
-        m for m in doc.spans.get(MENTIONS_KEY, []) if m.label_ == "PERSON" and m._.kind == "name"
+        m for m in ctx.doc.spans.get(MENTIONS_KEY, []) if m.label_ == PERSON and m._.kind == NAME
     ]
     for mention in persons:
-        line_start = text_of(doc).rfind("\n", 0, mention.start_char) + 1
-        if text_of(doc)[line_start : mention.start_char].strip():
+        line_start = ctx.text.rfind("\n", 0, mention.start_char) + 1
+        if ctx.text[line_start : mention.start_char].strip():
             continue
-        after = re.match(r"[ \t]*:[ \t]*", text_of(doc)[mention.end_char :])
+        after = re.match(r"[ \t]*:[ \t]*", ctx.text[mention.end_char :])
         if not after:
             continue
-        line_end = text_of(doc).find("\n", mention.end_char)
-        line_end = len(text_of(doc)) if line_end < 0 else line_end
-        start, end = strip_range(text_of(doc), mention.end_char + after.end(), line_end)
+        line_end = ctx.text.find("\n", mention.end_char)
+        line_end = len(ctx.text) if line_end < 0 else line_end
+        start, end = strip_range(ctx.text, mention.end_char + after.end(), line_end)
         if end > start:
             yield Found(
                 "direct", start, end, None, None, None, (mention.start_char, mention.end_char)
             )
 
 
-def indirect_quotes(doc: Doc, used: set[int]) -> Iterator[Found]:
-    for token in doc:
+def indirect_quotes(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
+    for token in ctx.doc:
         if token.i in used:
             continue
-        found = cue_at(token)
+        found = cue_at(token, ctx.cues)
         if found is None:
             continue
         lemmas, frame = found
-        quote = indirect_quote(doc, token, lemmas, frame)
+        quote = indirect_quote(ctx, token, lemmas, frame)
         if quote is not None:
             used.add(token.i)
             yield quote
 
 
-def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) -> Found | None:
+def indirect_quote(
+    ctx: QuoteContext, cue: Token, lemmas: tuple[str, ...], frame: str
+) -> Found | None:
     """The content, cue and speaker of indirect speech around this cue, or None."""
+    doc = ctx.doc
     cue_end = doc[cue.i + len(lemmas) - 1]
     cue_name = " ".join(lemmas)
     if frame == "according":  # the words as written, without "его": "по словам", "со слов"
@@ -455,30 +484,30 @@ def indirect_quote(doc: Doc, cue: Token, lemmas: tuple[str, ...], frame: str) ->
                 None,
             ),
         )
-        content = outside(doc, cue, source.subtree)
+        content = outside(cue, source.subtree)
         return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
     if not reports_speech(cue):
         return None
     speaker = subject_of(cue)
     if is_gerund(cue) or is_first_person(cue):
-        clause = complement(cue, restricted_frame(cue, frame))
+        clause = complement(ctx, cue, restricted_frame(cue, frame))
         return Found("indirect", *clause, cue_name, cue_chars, speaker) if clause else None
     if points_back(cue):
-        previous = previous_sentence(cue)
+        previous = previous_sentence(ctx, cue)
         if previous is None:
             return None
         return Found("indirect", *previous, cue_name, cue_chars, speaker)
-    attribution = parenthetical(cue)
+    attribution = parenthetical(ctx, cue)
     if attribution is not None:
-        content = outside(doc, cue, attribution)
+        content = outside(cue, attribution)
         return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
-    clause = complement(cue, frame)
+    clause = complement(ctx, cue, frame)
     if clause is None:
         return None
     return Found("indirect", *clause, cue_name, cue_chars, speaker)
 
 
-def parenthetical(cue: Token) -> list[Token] | None:
+def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     """The words of an attribution inserted into its content ("…, передает ТАСС", "как заявил
     министр, …", "…, утверждает Пастухов, …"), or None. A negated cue ("по-немецки не
     говорили") attributes nothing around it."""
@@ -486,10 +515,10 @@ def parenthetical(cue: Token) -> list[Token] | None:
         return None
     if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
         return list(cue.subtree)
-    return inverted_attribution(cue)
+    return inverted_attribution(ctx, cue)
 
 
-def inverted_attribution(cue: Token) -> list[Token] | None:
+def inverted_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     """ "Между тем, утверждает экономист Александр Аузан, свои деньги есть": a cue set off by a
     comma or dash, its subject right after it and closed by punctuation, no что-clause. The
     parser often makes such a cue the root, so its subtree is the whole sentence; the
@@ -502,12 +531,12 @@ def inverted_attribution(cue: Token) -> list[Token] | None:
         return None
     words = sorted(subject.subtree, key=lambda t: t.i)
     between = doc[cue.i + 1 : words[0].i]
-    if len(between) > ATTRIBUTION_REACH or any(t.is_punct for t in between):
+    if len(between) > ctx.attribution_reach or any(t.is_punct for t in between):
         return None
     end = words[-1].i + 1
     if end < sentence.end and not doc[end].is_punct:
         return None
-    if complement(cue, "clause") is not None:
+    if complement(ctx, cue, "clause") is not None:
         return None
     return list(doc[cue.i : end])
 
@@ -574,18 +603,18 @@ def points_back(cue: Token) -> bool:
     )
 
 
-def previous_sentence(cue: Token) -> tuple[int, int] | None:
+def previous_sentence(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
     doc = cue.doc
     start = cue.sent.start
     while start > 0:
         sentence = doc[start - 1].sent
         if any(not t.is_space for t in sentence):
-            return strip_range(text_of(doc), sentence.start_char, sentence.end_char)
+            return strip_range(ctx.text, sentence.start_char, sentence.end_char)
         start = sentence.start
     return None
 
 
-def complement(cue: Token, frame: str) -> tuple[int, int] | None:
+def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | None:
     """The что-clause, on-phrase or object a cue introduces, as a char range."""
     doc = cue.doc
     if frame == "on":
@@ -600,7 +629,7 @@ def complement(cue: Token, frame: str) -> tuple[int, int] | None:
             clause = next((c for c in child.children if complementizer(c)), None)
             if clause is not None:
                 return tokens_range(clause.subtree, skip_marks=True)
-    clause = clause_below(cue)
+    clause = clause_below(ctx, cue)
     if clause is not None:
         return tokens_range(clause.subtree, skip_marks=True)
     if frame == "about" and cue_form(cue) in {"Fin", "Conv"}:
@@ -625,7 +654,7 @@ def complement(cue: Token, frame: str) -> tuple[int, int] | None:
     return None
 
 
-def clause_below(cue: Token) -> Token | None:
+def clause_below(ctx: QuoteContext, cue: Token) -> Token | None:
     """A что-clause whose head hangs (within three steps) below the cue, when the parse did
     not attach it to the cue itself."""
     for token in cue.doc[cue.i + 1 : cue.sent.end]:
@@ -637,7 +666,7 @@ def clause_below(cue: Token) -> Token | None:
         for ancestor in list(head.ancestors)[:3]:
             if ancestor.i == cue.i:
                 return head
-            if is_cue_verb(ancestor):
+            if is_cue_verb(ancestor, ctx.cues):
                 break
     return None
 
@@ -662,13 +691,6 @@ def about_phrase(cue: Token) -> Token | None:
     )
 
 
-def preposition(noun: Token, words: set[str]) -> Token | None:
-    return next(
-        (c for c in noun.children if c.dep_ == "case" and fold(c.text) in words and c.i < noun.i),
-        None,
-    )
-
-
 def tokens_range(
     tokens, skip: Token | None = None, skip_marks: bool = False, skip_case: bool = False
 ):
@@ -688,7 +710,7 @@ def tokens_range(
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
-def outside(doc: Doc, cue: Token, parenthetical) -> tuple[int, int] | None:
+def outside(cue: Token, parenthetical) -> tuple[int, int] | None:
     """The longest run of the sentence outside a parenthetical attribution."""
     excluded = {t.i for t in parenthetical}
     runs, run = [], []
@@ -764,13 +786,13 @@ def document_of(cue: Token) -> Token | None:
     )
 
 
-def cue_lemma(cue: Token) -> str:
-    found = cue_at(cue)
+def cue_lemma(ctx: QuoteContext, cue: Token) -> str:
+    found = cue_at(cue, ctx.cues)
     return " ".join(found[0]) if found else fold(cue.lemma_)
 
 
-def cue_range(cue: Token) -> tuple[int, int]:
-    found = cue_at(cue)
+def cue_range(ctx: QuoteContext, cue: Token) -> tuple[int, int]:
+    found = cue_at(cue, ctx.cues)
     return cue_span(cue, *found) if found else (cue.idx, cue.idx + len(cue.text))
 
 
@@ -791,18 +813,16 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
 # ---------------------------------------------------------------------------------------------
 
 
-def record(
-    number: int, quote: Found, doc: Doc, mentions: MentionIndex, sentence_of: dict[int, int]
-) -> Quote:
-    speaker, speaker_id, speaker_text, speaker_span = speaker_fields(doc, quote, mentions)
-    first = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+def record(ctx: QuoteContext, number: int, quote: Found, sentence_of: dict[int, int]) -> Quote:
+    speaker, speaker_id, speaker_text, speaker_span = speaker_fields(ctx, quote)
+    first = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
     sentence = sentence_of[first.start] if first is not None and len(first) else 0
     return Quote(
         number,
         quote.kind,
         quote.start,
         quote.end,
-        text_of(doc)[quote.start : quote.end],
+        ctx.text[quote.start : quote.end],
         speaker,
         speaker_id,
         speaker_text,
@@ -813,12 +833,13 @@ def record(
     )
 
 
-def speaker_fields(doc: Doc, quote: Found, mentions: MentionIndex):
+def speaker_fields(ctx: QuoteContext, quote: Found):
     """(speaker name, entity id, speaker words, their char range) for a quote."""
+    doc, mentions = ctx.doc, ctx.mentions
     if quote.speaker_span is not None:
         span = doc.char_span(*quote.speaker_span, alignment_mode="expand")
     elif quote.speaker is not None:
-        span = speaker_mention(quote.speaker, mentions) or speaker_phrase(quote.speaker)
+        span = speaker_mention(quote.speaker, mentions) or speaker_phrase(ctx, quote.speaker)
     else:
         return None, None, None, None
     if span is None:
@@ -873,9 +894,9 @@ def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
     return token.doc[start:end]
 
 
-def speaker_phrase(token: Token) -> Span:
+def speaker_phrase(ctx: QuoteContext, token: Token) -> Span:
     """An unnamed speaker's words: the subject noun with its modifiers ("источник издания")."""
-    words = [t for t in token.subtree if not t.is_punct][:SPEAKER_WORDS]
+    words = [t for t in token.subtree if not t.is_punct][: ctx.speaker_words]
     words = [t for t in words if t.i >= token.i or (t.head == token and t.dep_ != "case")]
     start = min(t.i for t in words)
     end = max(t.i for t in words) + 1
@@ -886,6 +907,23 @@ def entity_by_id(doc: Doc, entity_id: int) -> dict | None:
     return next((e for e in doc._.entities if e["id"] == entity_id), None)
 
 
-@Language.factory("ru_news_quotes", default_config={})
-def make_quote_finder(nlp: Language, name: str) -> QuoteFinder:
-    return QuoteFinder(name)
+@Language.factory(
+    "ru_news_quotes",
+    default_config={"speaker_words": 6, "attribution_reach": 4, "rules": RULE_FILES},
+    assigns=["doc._.quotes"],
+    requires=[
+        "doc.spans",
+        "doc._.entities",
+        "span._.entity_id",
+        "span._.kind",
+        "token.pos",
+        "token.morph",
+        "token.lemma",
+        "token.dep",
+        "token.head",
+    ],
+)
+def make_quote_finder(
+    nlp: Language, name: str, speaker_words: int, attribution_reach: int, rules: dict[str, str]
+) -> QuoteFinder:
+    return QuoteFinder(name, speaker_words, attribution_reach, rules)

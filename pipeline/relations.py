@@ -49,12 +49,12 @@ from spacy.vocab import Vocab
 
 from .entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE, MentionIndex
 from .gazetteer import fold
-from .linking import SUBJECT_DEPS
 from .names import phrase_nominative
-from .posts import PROFESSION, phrase_headed_by, post_words
-from .quotes import is_cue_verb
+from .posts import PROFESSION
+from .relation_compat import is_cue_verb, phrase_headed_by, post_words
 from .resources import read_json, read_tsv
 from .tokenizer import sentence_ids
+from .ud import SUBJECT_DEPS
 
 if not Doc.has_extension("relations"):
     Doc.set_extension("relations", default=[])

@@ -43,16 +43,6 @@ def model_path(name: str) -> Path:
     return path
 
 
-def read_lines(name: str) -> list[str]:
-    """Non-empty lines of a text resource, without `#` comments."""
-    lines = []
-    for raw in model_path(name).read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if line:
-            lines.append(line)
-    return lines
-
-
 def read_tsv(name: str) -> list[dict[str, str]]:
     """Rows of a tab-separated resource with a header line; `#` lines are comments."""
     with model_path(name).open(encoding="utf-8", newline="") as file:

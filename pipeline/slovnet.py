@@ -19,8 +19,8 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from .resources import slovnet_model
+from .schema import NER_SPANS_KEY
 
-NER_SPANS_KEY = "slovnet_ner"
 WHITESPACE_DEP = "dep"
 
 
@@ -226,16 +226,28 @@ def bio_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
             start, label = index, kind
 
 
-@Language.factory("ru_news_slovnet_morph", default_config={"batch_size": 64})
+@Language.factory(
+    "ru_news_slovnet_morph",
+    default_config={"batch_size": 64},
+    assigns=["token.pos", "token.morph"],
+)
 def make_morph(nlp: Language, name: str, batch_size: int) -> SlovnetMorph:
     return SlovnetMorph(name, batch_size)
 
 
-@Language.factory("ru_news_slovnet_syntax", default_config={"batch_size": 64})
+@Language.factory(
+    "ru_news_slovnet_syntax",
+    default_config={"batch_size": 64},
+    assigns=["token.dep", "token.head"],
+)
 def make_syntax(nlp: Language, name: str, batch_size: int) -> SlovnetSyntax:
     return SlovnetSyntax(name, batch_size)
 
 
-@Language.factory("ru_news_slovnet_ner", default_config={"batch_size": 64})
+@Language.factory(
+    "ru_news_slovnet_ner",
+    default_config={"batch_size": 64},
+    assigns=["doc.spans"],
+)
 def make_ner(nlp: Language, name: str, batch_size: int) -> SlovnetNER:
     return SlovnetNER(name, batch_size)

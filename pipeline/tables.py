@@ -109,14 +109,6 @@ DTYPES: dict[str, str] = {
 }
 TABLES = tuple(COLUMNS)
 
-if not Doc.has_extension("doc_id"):
-    Doc.set_extension("doc_id", default=None)
-if not Doc.has_extension("path"):
-    Doc.set_extension("path", default=None)
-for _layer in ("quotes", "relations"):
-    if not Doc.has_extension(_layer):
-        Doc.set_extension(_layer, default=[])
-
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """A DataFrame with exactly the contract's columns, in order, with stable dtypes."""

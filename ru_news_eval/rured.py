@@ -35,13 +35,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.entities import state_adjectives, state_gazetteer
+from pipeline.entities import RULE_FILES, EntityLexicons, EntityTyper
 from pipeline.gazetteer import word_forms
 
 from .nerel_relations import (
@@ -62,16 +63,23 @@ TRADE_RELATIONS = ("trade_target", "deal")
 TRADE_DEALS = {"поставка", "экспорт", "импорт", "продажа", "покупка"}  # not loans, fines…
 
 
+@cache
+def installed_lexicons() -> EntityLexicons:
+    """The entity stage's lexicons from the installed models/ (gold names need no pipeline)."""
+    return EntityTyper("entities", True, True, RULE_FILES).lexicons()
+
+
 def country_code(text: str) -> str | None:
     """ISO code of a country name or adjective ("России", "РФ", "российского" → RUS)."""
     words = words_of(text)
     if not words:
         return None
-    entry = state_gazetteer().lookup(words)
+    lexicons = installed_lexicons()
+    entry = lexicons.states.gazetteer.lookup(words)
     if entry is not None and entry.code:
         return entry.code
     if len(words) == 1:
-        adjectives = state_adjectives()
+        adjectives = lexicons.state_adjectives
         codes = {adjectives[form] for form in word_forms(words[0]) if form in adjectives}
         if len(codes) == 1:
             return codes.pop()

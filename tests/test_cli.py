@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pandas as pd
@@ -108,6 +109,12 @@ def test_a_run_made_otherwise_is_redone_with_a_warning(corpus: Path, tmp_path: P
     assert code == EXIT_FAILED
     assert "ru-news: warning:" in output and "redoing all" in output
     assert "4 documents (4 processed, 0 unchanged)" in output
+
+
+def fake_module(name: str, **attributes) -> types.ModuleType:
+    module = types.ModuleType(name)
+    module.__dict__.update(attributes)
+    return module
 
 
 def test_render_writes_a_page(tmp_path, monkeypatch):

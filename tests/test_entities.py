@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.entities import MENTIONS_KEY
+from pipeline.schema import MENTIONS_KEY
 
 
 def mentions(nlp, text):

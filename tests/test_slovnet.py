@@ -1,6 +1,7 @@
 import pytest
 
-from pipeline.slovnet import NER_SPANS_KEY, bio_spans, repair_tree
+from pipeline.schema import NER_SPANS_KEY
+from pipeline.slovnet import bio_spans, repair_tree
 
 
 def test_morphology_and_syntax_of_the_seed_lead(nlp):

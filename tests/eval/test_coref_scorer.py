@@ -10,7 +10,7 @@ import pytest
 import spacy
 from conftest import dataset
 
-import pipeline.linking  # noqa: F401  (registers span._.entity_id)
+import pipeline.schema  # noqa: F401  (registers span._.entity_id)
 from ru_news_eval import coref
 from ru_news_eval.coref import (
     CorefScore,
