@@ -112,7 +112,7 @@ if not Doc.has_extension("doc_id"):
     Doc.set_extension("doc_id", default=None)
 if not Doc.has_extension("path"):
     Doc.set_extension("path", default=None)
-for _layer in ("quotes", "relations"):
+for _layer in ("quotes", "relations", "relation_positions"):
     if not Doc.has_extension(_layer):
         Doc.set_extension(_layer, default=[])
 
@@ -139,12 +139,15 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
             "error": None,
         }
     )
+    # a leader's state the relation stage inferred ("Президент Касым-Жомарт Токаев" → Казахстан)
+    inferred = {row["entity_id"]: row["position_of"] for row in doc._.relation_positions}
     for entity in doc._.entities:
         rows["entities"].append(
             {
                 "doc_id": doc_id,
                 "entity_id": entity["id"],
                 **{column: entity.get(column) for column in COLUMNS["entities"][2:]},
+                "position_of": entity.get("position_of") or inferred.get(entity["id"]),
             }
         )
     for mention in doc.spans.get(MENTIONS_KEY, []):
