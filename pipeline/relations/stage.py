@@ -27,7 +27,7 @@ from .context import (
     org_anaphor_set,
 )
 from .deals import deals
-from .matching import TriggerMatcher, compile_patterns
+from .matching import Roles, TriggerMatcher, compile_patterns
 from .meetings import meetings, visits
 from .positions import inferred_positions, positions, predicated_posts
 from .trade import trade_targets
@@ -98,11 +98,16 @@ class RelationFinder(RuleComponent):
         table = self.rules.built("patterns", json_data)
         return compile_patterns(table, self.rules.built("cues", cue_table), post_words())
 
-    def __call__(self, doc: Doc) -> Doc:
+    def events(self, doc: Doc) -> list[Roles]:
+        """Every trigger word with the roles the patterns filled around it, cancelled ones
+        ("не подписали") too."""
         if self.matcher is None:
             self.matcher = TriggerMatcher(doc.vocab, self.patterns(), self.max_steps)
+        return self.matcher.events(doc)
+
+    def __call__(self, doc: Doc) -> Doc:
         context = Context(doc, self.lexicons(), self.anaphor_window)
-        events = [roles for roles in self.matcher.events(doc) if not roles.cancelled]
+        events = [roles for roles in self.events(doc) if not roles.cancelled]
         visited = list(visits(context, events))
         found = unique(
             [
