@@ -7,8 +7,9 @@ copies), written by `to_disk`; the matchers are rebuilt when the files change.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -77,10 +78,19 @@ class RelationFinder(RuleComponent):
         self.anaphor_window = anaphor_window
         self.max_steps = max_steps
         self.matcher: TriggerMatcher | None = None  # built from the rules where it is used
+        self.saved_rules = False  # read by `from_disk` from a saved pipeline, not from models/
 
     def __getstate__(self) -> dict:
-        """Pickled small (for worker processes): the matcher is rebuilt where it is used."""
-        return {**self.__dict__, "matcher": None}
+        """Pickled small (for worker processes): the matcher is rebuilt where it is used, and
+        rules read from the installed models/ are read there again; only the rules of a saved
+        pipeline travel with it."""
+        rules = self.rules if self.saved_rules else RuleFiles(self.rules.names)
+        return {**self.__dict__, "rules": rules, "matcher": None}
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RelationFinder:
+        super().from_disk(path, exclude=exclude)
+        self.saved_rules = True
+        return self
 
     def rules_changed(self) -> None:
         self.matcher = None

@@ -2,6 +2,7 @@
 and read back from it whatever models/ is installed, and an edited copy changes what is found."""
 
 import json
+import pickle
 
 import pytest
 import spacy
@@ -94,3 +95,15 @@ def test_a_missing_rule_file_is_an_error(nlp, tmp_path, role):
     (folder / RULE_FILES[role]).unlink()
     with pytest.raises(FileNotFoundError, match=RULE_FILES[role]):
         RelationFinder("relations", RULE_FILES, 2, 3).from_disk(folder)
+
+
+def test_only_saved_rules_travel_to_workers(nlp, tmp_path):
+    """A stage pickles without the installed rule files (a worker reads them again), but with
+    the rules of a saved pipeline, edits included."""
+    assert len(pickle.dumps(nlp.get_pipe("relations"))) < 5_000
+    folder = tmp_path / "relations"
+    nlp.get_pipe("relations").to_disk(folder)
+    without_signing(folder)
+    stage = RelationFinder("relations", RULE_FILES, 2, 3).from_disk(folder)
+    copy = pickle.loads(pickle.dumps(stage))
+    assert copy.rules.text("cues") == (folder / RULE_FILES["cues"]).read_text(encoding="utf-8")
