@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from spacy.util import is_in_jupyter
 
 from .schema import MENTIONS_KEY
-from .tables import COLUMNS, TABLES, to_tables
+from .tables import COLUMNS, TABLES, entities_of, to_tables
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -192,7 +192,7 @@ def relations_frame(doc: Doc) -> pd.DataFrame:
 
 def entities_frame(doc: Doc) -> pd.DataFrame:
     columns = ["id", "type", "name", "code", "mentions", "position", "position_of"]
-    rows = list(_extension(doc, "entities") or [])
+    rows = entities_of(doc)
     return _drop_empty(pd.DataFrame.from_records(rows, columns=columns), keep=columns[:3])
 
 

@@ -31,10 +31,13 @@ class RuleFiles:
         self.names = dict(names)
         self._texts: dict[str, str] = {}
         self._built: dict[tuple[str, Callable], Any] = {}
+        self.saved = False  # texts read by `from_disk` from a saved pipeline, not from models/
 
     def __getstate__(self) -> dict:
-        """Pickled with the texts (small) but not what was built from them: a worker rebuilds."""
-        return {"names": self.names, "_texts": self._texts, "_built": {}}
+        """Pickled small for worker processes: never what was built from the files, and the
+        texts only when they came from a saved pipeline (a worker reads models/ itself)."""
+        texts = self._texts if self.saved else {}
+        return {"names": self.names, "_texts": texts, "_built": {}, "saved": self.saved}
 
     def text(self, role: str) -> str:
         if role not in self._texts:
@@ -71,6 +74,7 @@ class RuleFiles:
             texts[role] = file.read_text(encoding="utf-8")
         self._texts = texts
         self._built = {}
+        self.saved = True
 
 
 class RuleComponent:

@@ -32,6 +32,7 @@ DOC_EXTENSIONS: dict[str, Any] = {
     "posts": [],  # linking: every post the text gives a person
     "quotes": [],  # quotes: one dict per quote (Quote)
     "relations": [],  # relations: one dict per relation
+    "relation_positions": [],  # relations: the state inferred for a leader's post
     "doc_id": None,  # set by the reader (engine, tables)
     "path": None,
 }

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import pandas as pd
 from spacy.tokens import Doc
 
-from .entities import MENTIONS_KEY
+from .schema import MENTIONS_KEY
 from .tokenizer import sentence_ids
 
 COLUMNS: dict[str, list[str]] = {
@@ -110,6 +110,16 @@ DTYPES: dict[str, str] = {
 TABLES = tuple(COLUMNS)
 
 
+def entities_of(doc: Doc) -> list[dict]:
+    """The linking stage's entities, with the state the relation stage inferred for a leader's
+    post where the text names none ("Президент Касым-Жомарт Токаев" → Казахстан)."""
+    inferred = {row["entity_id"]: row["position_of"] for row in doc._.relation_positions}
+    return [
+        {**entity, "position_of": entity.get("position_of") or inferred.get(entity["id"])}
+        for entity in doc._.entities
+    ]
+
+
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """A DataFrame with exactly the contract's columns, in order, with stable dtypes."""
     columns = COLUMNS[table]
@@ -133,7 +143,7 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
             "warning": None,
         }
     )
-    for entity in doc._.entities:
+    for entity in entities_of(doc):
         rows["entities"].append(
             {
                 "doc_id": doc_id,

@@ -59,7 +59,7 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.entities import MENTIONS_KEY
+from pipeline.schema import MENTIONS_KEY
 
 from .factru import LABEL_MAP, GoldDoc, balance_quotes, read_split
 from .scorer import Report

@@ -37,7 +37,7 @@ from typing import Literal
 
 from spacy.language import Language
 
-from pipeline.entities import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
+from pipeline.schema import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
 
 from .scoring import Score, score_spans
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from pipeline.entities import MENTIONS_KEY
+from pipeline.schema import MENTIONS_KEY
 
 from .scoring import Score, score_spans
 

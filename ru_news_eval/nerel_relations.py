@@ -47,9 +47,9 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from pipeline.entities import MENTIONS_KEY
 from pipeline.gazetteer import fold, word_forms
 from pipeline.resources import word_parses
+from pipeline.schema import MENTIONS_KEY
 
 from .scorer import Report
 from .scoring import Score, scores_frame

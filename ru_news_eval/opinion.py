@@ -55,7 +55,7 @@ import pandas as pd
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.entities import MENTIONS_KEY
+from pipeline.schema import MENTIONS_KEY
 
 from .adaq import doc_quotes
 from .scorer import Report

@@ -59,10 +59,8 @@ def test_components_pickle_small_without_weights(nlp):
     """Weights are reloaded per process from natasha's wheel, never pickled; components are
     module-level classes, so spawn and forkserver workers can import them."""
     nlp("Прогрев: веса загружаются лениво.")  # loaded weights must not sneak into the pickle
-    for name, component in nlp.pipeline:
-        rules = getattr(component, "rules", None)  # a rule stage travels with its rule files
-        texts = sum(len(rules.text(r).encode()) for r in rules.names) if rules is not None else 0
-        assert len(pickle.dumps(component)) - texts < 5_000, name
+    for name, component in nlp.pipeline:  # rule stages read models/ again in the worker
+        assert len(pickle.dumps(component)) < 5_000, name
         cls = type(component)
         assert cls.__module__.startswith("pipeline.") and "<locals>" not in cls.__qualname__
     assert len(pickle.dumps(nlp.config.to_str())) < 20_000

@@ -17,9 +17,6 @@ TEXT = (
 
 
 STAGES = ["morphology", "lemmas", "syntax", "ner", "entities", "linking", "quotes", "relations"]
-UNDECLARED = pytest.mark.xfail(
-    strict=True, reason="the relation stage declares its layer on its own branch (wip-rel)"
-)
 
 
 def layers(doc):
@@ -67,9 +64,7 @@ def test_worker_processes_give_the_same_layers(nlp):
     assert multi == single
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=UNDECLARED) if n == "relations" else n for n in STAGES]
-)
+@pytest.mark.parametrize("name", STAGES)
 def test_stage_declares_its_layer_and_finds_what_it_requires(nlp, name):
     """`assigns`/`requires` let spaCy check the stage order: each stage's requirements are
     assigned by a stage before it."""

@@ -5,6 +5,8 @@ import json
 import pytest
 from conftest import SEED_GOLD
 
+from pipeline import to_tables
+
 
 def relations(nlp, text):
     doc = nlp(text)
@@ -307,9 +309,17 @@ def test_every_post_of_a_person_is_a_row(nlp):
 
 
 def test_inferred_state_is_the_entity_position_too(seed_doc):
-    """The entities table says what the relations table says: Токаев is президент of Казахстан."""
+    """The entities table says what the relations table says: Токаев is президент of Казахстан,
+    a state the relation stage inferred (its own layer: linking's entities are left as they
+    are)."""
+    entities = to_tables([seed_doc])["entities"].set_index("name")
+    assert tuple(entities.loc["Касым-Жомарт Токаев", ["position", "position_of"]]) == (
+        "президент",
+        "Казахстан",
+    )
     tokayev = next(e for e in seed_doc._.entities if e["name"] == "Касым-Жомарт Токаев")
-    assert (tokayev["position"], tokayev["position_of"]) == ("президент", "Казахстан")
+    assert tokayev["position_of"] is None
+    assert {"entity_id": tokayev["id"], "position_of": "Казахстан"} in seed_doc._.relation_positions
 
 
 def test_trigger_words_match_in_any_case(nlp):

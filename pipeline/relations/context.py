@@ -1,0 +1,188 @@
+"""What every relation family reads: the doc with its linked mentions and entities, the stage's
+lexicons (read from its own rule files), and the look-ups from words to entities — "Токаев и
+Рахмон" to two people, "компания" or "она" to the organisation named before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from spacy.tokens import Doc, Span, Token
+
+from ..entities import MentionIndex
+from ..gazetteer import fold
+from ..posts import PostLexicon
+from ..quotes import CueLexicon, is_cue_verb
+from ..rules import tsv_rows
+from ..schema import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
+from ..ud import MODIFIERS, NAME_PARTS, in_subject, phrase_head
+from .matching import Roles, folded_key
+
+PARTICIPANTS = {PERSON, STATE, ORG}
+PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": cities sign too
+DEAL_PARTIES = PARTIES | {PERSON}  # "Абрамович купил «Челси»"
+THIRD_PERSON = {"он", "она", "оно", "они"}  # pronoun lemmas
+DEMONSTRATIVES = {"этот", "данный", "тот"}  # "эта компания" still points back
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """The stage's word lists, built from its rule files."""
+
+    cues: dict[str, str]  # lemma → "relation/role" (relation_cues.tsv)
+    deal_kinds: dict[str, str]  # lemma → what a deal is: "купить" → "покупка"
+    money: dict[str, tuple[str, str]]  # lemma → (multiplier or currency, value) (money.tsv)
+    org_anaphors: frozenset[str]  # "компания", "банк" (org_anaphors.tsv)
+    posts: PostLexicon  # posts.tsv, as the linking stage reads it
+    speech_cues: CueLexicon  # speech_cues.tsv, as the quote stage reads it
+
+
+def cue_table(text: str) -> dict[str, str]:
+    """relation_cues.tsv: lemma → "relation/role", the value a pattern's `_.relation_cue`
+    names."""
+    return {row["lemma"]: f"{row['relation']}/{row['role']}" for row in tsv_rows(text)}
+
+
+def deal_kind_table(text: str) -> dict[str, str]:
+    """relation_cues.tsv: lemma → what the deal is ("купить" → "покупка"), a deal row's
+    attribute."""
+    return {row["lemma"]: row["kind"] for row in tsv_rows(text) if row["kind"]}
+
+
+def money_table(text: str) -> dict[str, tuple[str, str]]:
+    return {row["lemma"]: (row["kind"], row["value"]) for row in tsv_rows(text)}
+
+
+def org_anaphor_set(text: str) -> frozenset[str]:
+    return frozenset(fold(row["lemma"]) for row in tsv_rows(text))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A relation before numbering: entity ids and the sentence it was read from."""
+
+    relation: str
+    subject: int | None
+    object: int | None
+    sentence: Span
+    attribute: str | None = None
+    value: float | None = None
+    unit: str | None = None
+    year: int | None = None
+
+
+class Context:
+    """What every rule needs: the doc, its linked mentions by token, its entities by id, and
+    the stage's lexicons."""
+
+    def __init__(self, doc: Doc, lexicons: Lexicons, anaphor_window: int):
+        self.doc = doc
+        self.lexicons = lexicons
+        self.anaphor_window = anaphor_window  # sentences back "компания" may point
+        self.mentions = MentionIndex(
+            m for m in doc.spans.get(MENTIONS_KEY, []) if m._.entity_id is not None
+        )
+        self.entities = {entity["id"]: entity for entity in doc._.entities}
+
+    def cue_of(self, token: Token) -> tuple[str, str]:
+        """(relation, role) of a cue word, else empty strings."""
+        relation, _, role = (self.lexicons.cues.get(folded_key(token.lemma_)) or "").partition("/")
+        return relation, role
+
+    def of_relation(self, events: list[Roles], relation: str) -> Iterator[Roles]:
+        return (roles for roles in events if self.cue_of(roles.trigger)[0] == relation)
+
+    def entity_at(self, token: Token, types: set[str]) -> int | None:
+        """The entity a token names (its longest linked mention of these types)."""
+        found = [m for m in self.mentions.covering(token.i) if m.label_ in types]
+        return max(found, key=len)._.entity_id if found else None
+
+    def entities_of(self, tokens: list[Token], types: set[str]) -> list[int]:
+        """Entities named by tokens and the tokens coordinated with them ("Токаев и Рахмон")."""
+        return named_by(tokens, lambda t: self.entity_at(t, types))
+
+    def parties_of(self, tokens: list[Token], types: set[str]) -> list[int]:
+        """A deal's parties: the entities the tokens name ("компания Google": its name), or
+        for "компания"/"она" alone what it points back to."""
+        return named_by(tokens, lambda t: self.party_at(t, types))
+
+    def party_at(self, token: Token, types: set[str]) -> int | None:
+        found = self.named_party(token, types)
+        return found if found is not None else self.party_antecedent(token)
+
+    def named_party(self, token: Token, types: set[str]) -> int | None:
+        """The entity the token names, or its name ("компания Google", "Банк ICBC": the name
+        even when the tagger took the capitalised noun for one)."""
+        names = [c for c in token.children if c.dep_ in NAME_PARTS]
+        candidates = [*names, token] if self.is_org_noun(token) else [token, *names]
+        found = (self.entity_at(t, types) for t in candidates)
+        return next((i for i in found if i is not None), None)
+
+    def party_antecedent(self, token: Token) -> int | None:
+        """What a bare "компания" or "она" points back to: the nearest subject before it, in
+        its sentence or the `anaphor_window` before, that names an entity — when that entity
+        is an organisation (or, for a pronoun, a state: "Россия заявила, что она введёт
+        санкции"). A nearer subject naming anything else (a person, a state for "компания")
+        ends the search with nothing: the text has moved on."""
+        if not self.is_org_anaphor(token):
+            return None
+        wanted = {ORG, STATE} if token.pos_ == "PRON" else {ORG}
+        for candidate in reversed(self.doc[self.window_start(token) : token.i]):
+            if not in_subject(candidate) or self.is_inverted_source(candidate):
+                continue
+            mentions = self.mentions.covering(candidate.i)
+            if mentions:
+                nearest = max(mentions, key=len)
+                return nearest._.entity_id if nearest.label_ in wanted else None
+        return None
+
+    def is_inverted_source(self, subject: Token) -> bool:
+        """ "Об этом сообщает Reuters", "пишет «Коммерсант»": the outlet after its speech verb
+        reports the news; it is nobody the next sentence goes on about."""
+        verb = phrase_head(subject).head
+        return verb.i < subject.i and is_cue_verb(verb, self.lexicons.speech_cues)
+
+    def named_inside(self, tokens: list[Token]) -> set[int]:
+        """Entities named inside the mentions of these tokens ("Россия" in "Правительство
+        РФ")."""
+        return {
+            inner._.entity_id
+            for token in tokens
+            for mention in self.mentions.covering(token.i)
+            for inner in self.mentions.overlapping(mention)
+        }
+
+    def window_start(self, token: Token) -> int:
+        """First token of the sentence `anaphor_window` sentences before the token's."""
+        start = token.sent.start
+        for _ in range(self.anaphor_window):
+            if start == 0:
+                break
+            start = self.doc[start - 1].sent.start
+        return start
+
+    def is_org_noun(self, token: Token) -> bool:
+        """ "компания", "банк", "концерн": a word for an organisation
+        (models/org_anaphors.tsv)."""
+        return token.pos_ in {"NOUN", "PROPN"} and fold(token.lemma_) in self.lexicons.org_anaphors
+
+    def is_org_anaphor(self, token: Token) -> bool:
+        """A third-person pronoun, or an organisation word with nothing that makes it a new one
+        ("Китайская компания", "компания Газпрома", "компания Google" are not the one
+        before)."""
+        if token.pos_ == "PRON":
+            return fold(token.lemma_) in THIRD_PERSON
+        return self.is_org_noun(token) and not any(
+            c.dep_ in MODIFIERS and fold(c.lemma_) not in DEMONSTRATIVES for c in token.children
+        )
+
+
+def named_by(tokens: list[Token], find: Callable[[Token], int | None]) -> list[int]:
+    """Distinct ids `find` gives for the tokens and their conjuncts, in order."""
+    ids = [find(t) for token in tokens for t in [token, *token.conjuncts]]
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def pairs(ids: list[int]) -> Iterator[tuple[int, int]]:
+    yield from combinations(ids, 2)

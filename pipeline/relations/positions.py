@@ -1,0 +1,94 @@
+"""holds_position: every post entity linking gave a person ("Президент Таджикистана Эмомали
+Рахмон", "Дан Меридор, министр по делам разведки") and every post a predicate gives ("стал
+депутатом парламента"); a leader's state the text never names is inferred in an article about
+exactly two states, and given back as the entity's `position_of` (`inferred_positions`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..posts import PROFESSION, phrase_headed_by
+from ..schema import MENTIONS_KEY, PERSON, STATE
+from .context import Context, Found
+from .matching import Roles
+
+STATE_POSTS = {"head_of_state", "head_of_government"}
+
+
+def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
+    """Every post entity linking gave a person, read where the text gives it. A head of state
+    or government whose state the text never names may get it from `home_state`."""
+    posts = context.doc._.posts
+    stated = {(p["entity_id"], p["post"]) for p in posts if p["of_id"] is not None}
+    seen = set()
+    for post in posts:
+        key = (post["entity_id"], post["post"], post["of_id"])
+        if key in seen or (post["of_id"] is None and key[:2] in stated):
+            continue
+        seen.add(key)
+        owner = post["of_id"]
+        if owner is None and post["post_class"] in STATE_POSTS:
+            owner = home_state(context, post, visited)
+        if owner is None and post["post_class"].startswith(PROFESSION):
+            continue  # "певица Алла Пугачёва": what she is (the entity's position), no post held
+        sentence = context.doc[post["start"]].sent
+        yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
+
+
+def inferred_positions(context: Context, found: list[Found]) -> list[dict]:
+    """The position_of that linking left empty, from the post's state found here ({"entity_id",
+    "position_of"}), so that the entities table says what the relations table says: Токаев,
+    president of the state the seed article never names, is president of Казахстан."""
+    inferred: dict[int, str] = {}
+    for item in found:
+        entity = context.entities.get(item.subject)
+        if (
+            item.relation == "holds_position"
+            and item.object is not None
+            and entity is not None
+            and entity["position"] == item.attribute
+            and entity["position_of"] is None
+            and item.subject not in inferred
+        ):
+            inferred[item.subject] = context.entities[item.object]["name"]
+    return [{"entity_id": entity, "position_of": name} for entity, name in inferred.items()]
+
+
+def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """ "Леван Гачечиладзе стал депутатом парламента", "Мишустин назначен премьер-министром
+    России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
+    mentions = list(context.doc.spans.get(MENTIONS_KEY, []))
+    for roles in events:
+        holders = context.entities_of(roles["holder"], {PERSON})
+        if not holders:
+            continue
+        phrase = phrase_headed_by(roles.trigger, mentions, context.lexicons.posts)
+        if phrase is None:
+            continue
+        owner = (
+            context.entity_at(context.doc[phrase.of_start], {phrase.of_label})
+            if phrase.of_start is not None
+            else None
+        )
+        if owner is None and phrase.post_class.startswith(PROFESSION):
+            continue
+        for holder in holders:
+            yield Found("holds_position", holder, owner, roles.trigger.sent, phrase.post)
+
+
+def home_state(context: Context, post: dict, visited: list[Found]) -> int | None:
+    """The state of a head of state or government whose state the text never names: in an
+    article about two states, a leader who visits one of them, or whose counterpart holds
+    the same post of one of them ("Президент Таджикистана Эмомали Рахмон"), leads the other."""
+    states = [e["id"] for e in context.entities.values() if e["type"] == STATE]
+    if len(states) != 2:  # only an article about exactly two states leaves one answer
+        return None
+    person = post["entity_id"]
+    elsewhere = {f.object for f in visited if f.subject == person}
+    elsewhere |= {
+        p["of_id"]
+        for p in context.doc._.posts
+        if p["entity_id"] != person and p["post_class"] == post["post_class"]
+    }
+    others = [s for s in states if s not in elsewhere]
+    return others[0] if len(others) == 1 else None
