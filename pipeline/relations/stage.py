@@ -181,11 +181,10 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
 
 @Language.factory(
     "ru_news_relations",
-    default_config={**RULE_FILES, "anaphor_window": 2, "max_steps": 3},
+    default_config={"anaphor_window": 2, "max_steps": 3, "rules": RULE_FILES},
     assigns=["doc._.relations", "doc._.relation_positions"],
     requires=[
-        "doc.spans",
-        "doc.sents",
+        "doc.spans",  # sentences come with the tokens (a line break ends one)
         "doc._.entities",
         "doc._.posts",
         "span._.entity_id",
@@ -199,14 +198,11 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
 def make_relation_finder(
     nlp: Language,
     name: str,
-    patterns: str,
-    cues: str,
-    money: str,
-    org_anaphors: str,
     anaphor_window: int,
     max_steps: int,
+    rules: dict[str, str],
 ) -> RelationFinder:
     """`anaphor_window`: how many sentences back "компания"/"она" may point; `max_steps`: how
-    far up a nominal event's clause subject, how far down a meeting's place may be."""
-    files = {"patterns": patterns, "cues": cues, "money": money, "org_anaphors": org_anaphors}
-    return RelationFinder(name, files, anaphor_window, max_steps)
+    far up a nominal event's clause subject, how far down a meeting's place may be; `rules`:
+    role → rule file name."""
+    return RelationFinder(name, rules, anaphor_window, max_steps)

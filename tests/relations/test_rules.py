@@ -40,7 +40,7 @@ def test_named_sets_are_written_once_and_expanded(nlp):
 
 def test_config_names_the_files_and_thresholds(nlp):
     config = nlp.config["components"]["relations"]
-    assert {role: config[role] for role in RULE_FILES} == RULE_FILES
+    assert config["rules"] == RULE_FILES
     assert (config["anaphor_window"], config["max_steps"]) == (2, 3)
     assert "doc._.relations" in nlp.get_pipe_meta("relations").assigns
 
