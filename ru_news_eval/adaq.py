@@ -179,13 +179,16 @@ def quote_spans(quotes: Iterable[dict], text: str) -> dict[str, list[tuple[int, 
             start, end = _widen_to_quote_marks(text, start, end)
         spans["content"].append((start, end))
         for label, prefix in (("source", "speaker"), ("cue", "cue")):
-            bounds = quote.get(f"{prefix}_start"), quote.get(f"{prefix}_end")
-            if None not in bounds:
-                spans[label].append(bounds)
+            bound_start, bound_end = quote.get(f"{prefix}_start"), quote.get(f"{prefix}_end")
+            if bound_start is not None and bound_end is not None:
+                spans[label].append((bound_start, bound_end))
     return spans
 
 
 def _overlaps(token: GoldToken, spans: Iterable[tuple[int, int]]) -> bool:
+    """An unplaced token (no offsets) overlaps nothing."""
+    if token.start is None or token.end is None:
+        return False
     return any(token.start < end and start < token.end for start, end in spans)
 
 
@@ -200,7 +203,9 @@ def token_labels(sentence: GoldSentence, quotes: Iterable[dict]) -> list[set[str
 def score_documents(gold: Sequence[GoldSentence], docs: Iterable[Doc]) -> list[Score]:
     """Token-level rows per label, then the two sentence-level rows; docs are the gold
     sentences' texts run through the pipeline, in the same order."""
-    counts = {label: Counter() for label in (*LABELS, SENTENCE_QUOTE, SENTENCE_NONE)}
+    counts: dict[str, Counter[str]] = {
+        label: Counter() for label in (*LABELS, SENTENCE_QUOTE, SENTENCE_NONE)
+    }
     for sentence, doc in zip(gold, docs, strict=True):
         if doc.text != sentence.text:
             raise ValueError(f"{sentence.sentence_id}: the document's text is not the sentence's")
@@ -214,7 +219,7 @@ def score_documents(gold: Sequence[GoldSentence], docs: Iterable[Doc]) -> list[S
     return [Score(label, c["tp"], c["fp"], c["fn"]) for label, c in counts.items()]
 
 
-def _count(counter: Counter, gold: bool, predicted: bool) -> None:
+def _count(counter: Counter[str], gold: bool, predicted: bool) -> None:
     if gold and predicted:
         counter["tp"] += 1
     elif predicted:

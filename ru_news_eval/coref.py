@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from pathlib import Path
 
@@ -362,7 +362,7 @@ def align_document(gold: GoldDoc, coref: Mapping[str, str], doc: Doc) -> list[Al
     aligned = []
     for i, (mention, (start, end)) in enumerate(zip(mentions, extents, strict=True)):
         gold_entity = coref.get(mention.object_id, f"obj{mention.object_id}")
-        common = dict(
+        unaligned = AlignedMention(
             doc_id=gold.doc_id,
             object_id=mention.object_id,
             object_type=mention.object_type,
@@ -370,17 +370,17 @@ def align_document(gold: GoldDoc, coref: Mapping[str, str], doc: Doc) -> list[Al
             end=end,
             text=gold.text[start:end],
             gold_entity=gold_entity,
+            system_entity=f"gold{mention.object_id}",
+            match="none",
         )
         if i not in alignment:
-            aligned.append(
-                AlignedMention(**common, system_entity=f"gold{mention.object_id}", match="none")
-            )
+            aligned.append(unaligned)
             continue
         span = system[alignment[i]]
         entity_id = span._.entity_id
         aligned.append(
-            AlignedMention(
-                **common,
+            replace(
+                unaligned,
                 system_entity=f"e{entity_id}" if entity_id is not None else f"span{alignment[i]}",
                 match="exact" if (span.start_char, span.end_char) == (start, end) else "overlap",
                 system_start=span.start_char,

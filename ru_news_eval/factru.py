@@ -141,7 +141,7 @@ def _in_order(words: list[str], text: str) -> bool:
 
 def read_tokens(path: Path) -> dict[str, tuple[int, int, str]]:
     """`.tokens`: token id → (start, end, text); blank lines (sentence ends) are skipped."""
-    tokens = {}
+    tokens: dict[str, tuple[int, int, str]] = {}
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             fields = line.split()
@@ -164,14 +164,18 @@ def read_spans(
         fields = left.split()
         if len(fields) < 6:
             continue
-        span_id, span_type, start, length, _, n_tokens = fields[:6]
-        start, end, n = int(start), int(start) + int(length), int(n_tokens)
+        span_id, span_type, offset, length, _, n_tokens = fields[:6]
+        start, end, n = int(offset), int(offset) + int(length), int(n_tokens)
         token_ids, words = right.split()[:n], right.split()[n:]
         if 0 <= start < end <= len(text) and _in_order(words, text[start:end]):
             spans[span_id] = GoldSpan(span_id, span_type, start, end)
             continue
-        placed = [tokens.get(token_id) for token_id in token_ids]
-        if placed and all(tok and text[tok[0] : tok[1]] == tok[2] for tok in placed):
+        placed = [tokens[token_id] for token_id in token_ids if token_id in tokens]
+        if (
+            placed
+            and len(placed) == len(token_ids)
+            and all(text[tok_start:tok_end] == word for tok_start, tok_end, word in placed)
+        ):
             spans[span_id] = GoldSpan(span_id, span_type, placed[0][0], placed[-1][1])
             repaired += 1
         else:

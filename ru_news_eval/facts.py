@@ -328,7 +328,8 @@ def gold_view(facts: Iterable[Fact], row: str, mode: str = "t3") -> GoldView:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {MODES}")
     tag = DEAL if row == DEAL_AGREEMENT else row
-    kept, ignored = [], set()
+    kept: list[Fact] = []
+    ignored: set[int] = set()
     for fact in facts:
         if fact.tag != tag:
             continue
@@ -401,12 +402,12 @@ def predicted_facts(doc: Doc) -> list[Fact]:
             groups[key].setdefault(who, _entity_argument(doc, row, side, "participant"))
     for (tag, _, attribute), participants in groups.items():
         label = " + ".join(a.texts[0] for a in participants.values())
-        arguments = tuple(participants.values())
+        group_arguments = tuple(participants.values())
         if tag == DEAL:
             kind = attribute if attribute in DEAL_TYPES else title_kind(attribute or "")
             if kind is not None:
-                arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[kind]),)
-        facts.append(Fact(tag, arguments, label=f"{label} ({attribute or ''})"))
+                group_arguments += (Argument(TYPE, STRING, texts=DEAL_TYPES[kind]),)
+        facts.append(Fact(tag, group_arguments, label=f"{label} ({attribute or ''})"))
     return _dedupe(facts)
 
 
@@ -503,14 +504,18 @@ def best_assignment(gold: GoldView, predicted: Sequence[Fact]) -> tuple[list[int
     ]
     state = _Assignment(gold, predicted)
     if math.prod(len(o) for o in options) <= EXHAUSTIVE_LIMIT:
-        best, best_counts = None, None
-        for choice in itertools.product(*options):
-            counts = state.counts(choice)
-            if best_counts is None or counts.official_f1() > best_counts.official_f1():
-                best, best_counts = list(choice), counts
-        return best, best_counts
+        # max keeps the first of equal scores, as the search always did
+        best_counts, best = max(
+            (
+                (state.counts(combination), combination)
+                for combination in itertools.product(*options)
+            ),
+            key=lambda scored: scored[0].official_f1(),
+        )
+        return list(best), best_counts
     # greedy start: each predicted fact to the free gold fact it fits best alone
-    choice, taken = [], set()
+    choice: list[int] = []
+    taken: set[int] = set()
     for i, fact_options in enumerate(options):
         scored = [
             (cluster_quality(gold.facts[g], [predicted[i]]), g)
@@ -658,7 +663,20 @@ def read_official(path: str | Path) -> list[Official]:
                 numbers = [float(x) for x in fields[1:]]
             except ValueError:
                 continue
-            rows.append(Official(run, fields[0], *numbers[:5], int(numbers[5]), int(numbers[6])))
+            precision, recall, f1, tp_gold, tp_predicted, gold, predicted = numbers
+            rows.append(
+                Official(
+                    run,
+                    fields[0],
+                    precision,
+                    recall,
+                    f1,
+                    tp_gold,
+                    tp_predicted,
+                    int(gold),
+                    int(predicted),
+                )
+            )
     return rows
 
 

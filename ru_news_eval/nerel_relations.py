@@ -471,7 +471,9 @@ def score_results(
     results: Iterable[PairResult], kinds: Sequence[str] = (WORKS_AS, WORKPLACE)
 ) -> list[Score]:
     """Counts per kind over all documents."""
-    tp, n_pred, n_gold = defaultdict(int), defaultdict(int), defaultdict(int)
+    tp: defaultdict[str, int] = defaultdict(int)
+    n_pred: defaultdict[str, int] = defaultdict(int)
+    n_gold: defaultdict[str, int] = defaultdict(int)
     for result in results:
         for pair in result.gold:
             n_gold[pair.kind] += 1

@@ -103,7 +103,7 @@ def gold_pairs(
 ) -> list[TradePair]:
     """The document's country-to-country trade links, once per unordered pair of countries."""
     cluster_of = cluster_entities(doc, types)
-    code_of = {}
+    code_of: dict[str, str] = {}
     for entity_id, cluster in cluster_of.items():
         code = country_code(doc.entities[entity_id].text)
         if code is not None:

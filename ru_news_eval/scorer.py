@@ -43,12 +43,18 @@ def _missing(value: Any) -> bool:
 
 
 class Scorer(Protocol):
-    name: str  # the `ru-news evaluate` command
-    data: str  # the gold folder it reads
+    """Read-only members, so frozen dataclasses fit; `score` is `score(nlp, data, limit=None,
+    **options)` where each scorer takes options of its own (`dataset` for `ner`, `official` for
+    `relations`), hence a callable of any arguments rather than one signature for all."""
 
-    def score(
-        self, nlp: Language, data: Path, limit: int | None = None, **options: Any
-    ) -> Report: ...
+    @property
+    def name(self) -> str: ...  # the `ru-news evaluate` command
+
+    @property
+    def data(self) -> str: ...  # the gold folder it reads
+
+    @property
+    def score(self) -> Callable[..., Report]: ...
 
 
 @dataclass(frozen=True)
