@@ -800,6 +800,17 @@ class ShardStore:
             updated = {**record, "files": keep, "counts": counts, "docs": False}
             write_json_atomic(self.record_path(number), updated)
 
+    def shard_tables(self, tables: Iterable[str]) -> Iterator[dict[str, pd.DataFrame]]:
+        """These tables shard by shard (a document's rows are all in one shard)."""
+        for record in self.records():
+            name = part_name(record["shard"], ".parquet")
+            yield {
+                table: read_part(table, path)
+                if (path := self.parts_dir(table) / name).exists()
+                else frame(table, [])
+                for table in tables
+            }
+
     def adopt(self, old_format: str) -> None:
         """Keep an earlier run's shards when only the output format changed: move its parts
         where this format keeps them and remove its merged files."""

@@ -42,6 +42,7 @@ from tqdm import tqdm
 import pipeline
 
 from . import resources
+from .corpus import corpus_entities
 from .engine import (
     CHUNK_CHARS,
     DASK_MISSING,
@@ -72,8 +73,12 @@ from .io import (
     safe_str,
     table_path,
     write_json_atomic,
+    write_table,
 )
 from .tables import TABLES
+
+CORPUS = "corpus_entities"
+CORPUS_TABLES = ("entities", "quotes", "relations")
 
 MANIFEST = "manifest.json"
 SETTINGS = "settings.json"
@@ -395,8 +400,11 @@ class Run:
         return counts
 
     def finish(self, complete: bool) -> None:
-        """Merge CSV / JSON Lines parts into their single files, then write the manifest."""
+        """Merge CSV / JSON Lines parts into their single files, write corpus_entities over
+        every document of OUT, then the manifest."""
         self.store.export()
+        entities = corpus_entities(lambda: self.store.shard_tables(CORPUS_TABLES))
+        write_table(entities, self.out, CORPUS, self.settings.format)
         self.checkpoint(complete)
 
     def checkpoint(self, complete: bool = False) -> None:
@@ -413,7 +421,10 @@ class Run:
             failed=len(failures),
             rows=self.counts(),
             failures=tuple(failures),
-            tables={table: table_path(self.out, table, self.settings.format) for table in TABLES},
+            tables={
+                table: table_path(self.out, table, self.settings.format)
+                for table in (*TABLES, CORPUS)
+            },
             manifest=self.out / MANIFEST,
             seconds=round(self.seconds(), 3),
         )
