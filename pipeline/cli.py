@@ -29,7 +29,7 @@ import pipeline
 
 from . import runner
 from .engine import CHUNK_CHARS, SLICE_CHARS, load_nlp
-from .io import InputError, write_json_atomic
+from .io import InputError, parse_meta_fields, write_json_atomic
 
 EXIT_FATAL, EXIT_FAILED, EXIT_INTERRUPTED = 1, 3, 130
 
@@ -85,11 +85,24 @@ def _encoding_option(value: str | None) -> str | None:
     return value
 
 
+def _meta_fields_option(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_meta_fields(value)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+    return value
+
+
 @app.command()
 def extract(
     inputs: Annotated[
         list[Path],
-        typer.Argument(metavar="INPUT", help="Text files and folders (searched recursively)."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Text files, news dumps (.jsonl, .ndjson, .csv, .parquet: a document per row) "
+            "and folders (searched recursively for --glob).",
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", metavar="DIR", help="Output folder.")],
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Table file format.")] = (
@@ -103,7 +116,11 @@ def extract(
         ),
     ] = None,
     glob: Annotated[
-        str, typer.Option(help="Which files to take from folders (named files are always taken).")
+        str,
+        typer.Option(
+            help="Which files to take from folders, patterns separated by commas (named "
+            'files are always taken); e.g. "*.txt,*.jsonl" for texts and dumps.'
+        ),
     ] = "*.txt",
     encoding: Annotated[
         str | None,
@@ -133,8 +150,23 @@ def extract(
             min=1000, help="Longer texts are processed in slices cut at paragraph boundaries."
         ),
     ] = SLICE_CHARS,
+    text_field: Annotated[
+        str, typer.Option(help="Dumps: the field holding a document's text.")
+    ] = "text",
+    id_field: Annotated[
+        str | None,
+        typer.Option(help="Dumps: the field holding a document's id [default: the row number]."),
+    ] = None,
+    meta_fields: Annotated[
+        str | None,
+        typer.Option(
+            callback=_meta_fields_option,
+            help="Dumps: metadata columns of documents, from fields of the same name or as "
+            'column=field: "title,date=published_at,source,url" [default: those present].',
+        ),
+    ] = None,
 ) -> None:
-    """Extract the five tables and manifest.json from news texts into DIR."""
+    """Extract the five tables and manifest.json from news texts and dumps into DIR."""
     engine_name = _engine_name(engine, scheduler)
     try:
         with _warnings_echoed():
@@ -150,6 +182,9 @@ def extract(
                 save_docs=save_docs,
                 chunk_chars=chunk_chars,
                 max_chars=max_chars,
+                text_field=text_field,
+                id_field=id_field,
+                meta_fields=meta_fields,
             )
     except runner.NoInputError as error:
         raise typer.BadParameter(str(error), param_hint="INPUT") from None
@@ -158,15 +193,24 @@ def extract(
     except KeyboardInterrupt:
         _fatal(f"interrupted; {runner.RESUME_HINT}", EXIT_INTERRUPTED)
     for failure in result.failures:
-        typer.echo(f"ru-news: failed: {failure.path or failure.doc_id}: {failure.error}", err=True)
+        typer.echo(f"ru-news: failed: {_failed_name(failure)}: {failure.error}", err=True)
     typer.echo(
-        f"ru-news: {result.inputs} documents ({result.processed} processed, "
-        f"{result.unchanged} unchanged), {result.failed} failed, "
+        f"ru-news: {result.inputs} documents: {result.processed} processed, "
+        f"{result.failed} failed, {result.unchanged} unchanged; "
         f"{result.seconds:.1f} s → {out}",
         err=True,
     )
     if result.failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _failed_name(failure: runner.Failure) -> str:
+    """The file, and for a row of a dump also its doc_id ("news.jsonl#17")."""
+    if failure.path is None:
+        return failure.doc_id
+    if Path(failure.path).as_posix().endswith(failure.doc_id):
+        return failure.path
+    return f"{failure.path} ({failure.doc_id})"
 
 
 def _engine_name(engine: Engine | None, scheduler: str | None) -> Engine:

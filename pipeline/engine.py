@@ -1,7 +1,8 @@
 """The unit of work (paths in, DataFrames out) and the engines that run it: a local pool of
 worker processes, or a Dask cluster.
 
-`process_files` is engine-neutral: it takes file paths and returns plain DataFrames and records
+`process_files` is engine-neutral: it takes file paths (or rows of a news dump, read with their
+text by the caller: `io.Row`) and returns plain DataFrames and records
 (and, if asked, the spaCy Docs as DocBin bytes), so it runs in this process, in spawned workers
 or on Dask workers alike. Each worker process builds the pipeline once from its config (weights
 are loaded lazily there, never pickled) and keeps BLAS/OpenMP at one thread, because N workers
@@ -12,8 +13,9 @@ space) boundaries, one slice at a time, and the slices' rows are put back togeth
 sentence numbers and ids shifted to the whole text: memory stays bounded however long the file.
 Entities are then linked within a slice, not across slices.
 
-Engines yield `Batch`es as they finish (not in input order); the caller writes each one out
-as a shard, so nothing accumulates in memory.
+Engines take their inputs as an iterable and plan units of work as they go (rows of a dump are
+read only as units are handed out), and yield `Batch`es as they finish (not in input order); the
+caller writes each one out as a shard, so nothing accumulates in memory.
 """
 
 from __future__ import annotations
@@ -50,8 +52,8 @@ from threadpoolctl import threadpool_limits
 
 import pipeline
 
-from .io import InputError, InputFile, decode, digest, read_bytes, safe_str
-from .tables import TABLES, doc_rows, error_row, frame
+from .io import InputError, InputFile, Row, decode, digest, read_bytes, safe_str
+from .tables import DATED, TABLES, doc_rows, error_row, frame
 
 CHUNK_CHARS = 200_000  # characters per unit of work (a shard of the output)
 MIN_CHUNK_CHARS = 16_000  # the last units of a run shrink to this, so workers finish together
@@ -94,6 +96,7 @@ DASK_MISSING = (
 
 Rows = dict[str, list[dict]]
 Tables = dict[str, pd.DataFrame]
+Item = InputFile | Row  # a text file, or a row of a dump with its text
 # columns holding character offsets, sentence numbers and per-document ids, per table
 OFFSETS = {
     "mentions": ("start", "end"),
@@ -147,8 +150,8 @@ def load_nlp() -> Language:
     return _NLP
 
 
-def as_input_file(file: InputFile | str | os.PathLike) -> InputFile:
-    if isinstance(file, InputFile):
+def as_item(file: Item | str | os.PathLike) -> Item:
+    if isinstance(file, InputFile | Row):
         return file
     path = Path(file).absolute()
     return InputFile(safe_str(path.name), path, path.parent)
@@ -160,17 +163,17 @@ def as_input_file(file: InputFile | str | os.PathLike) -> InputFile:
 
 
 def process_files(
-    files: Iterable[InputFile | str | os.PathLike],
+    files: Iterable[Item | str | os.PathLike],
     nlp: Language | None = None,
     encoding: str | None = None,
     *,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
 ) -> Batch:
-    """Read, annotate and tabulate files; a file that cannot be read or that makes the
-    pipeline fail becomes an error row, never an exception."""
+    """Read, annotate and tabulate files and dump rows; a file or row that cannot be read or
+    that makes the pipeline fail becomes an error row, never an exception."""
     started = time.perf_counter()
-    files = [as_input_file(file) for file in files]
+    files = [as_item(file) for file in files]
     nlp = load_nlp() if nlp is None else nlp
     records: list[FileRecord] = []
     items: list[tuple[str, tuple[int, int]]] = []  # (text, (file index, offset))
@@ -199,10 +202,11 @@ def process_files(
             if records[index].slices > 1:
                 doc.user_data[OFFSET_KEY] = offset
             docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
+    meta = {index: file.document for index, file in enumerate(files) if isinstance(file, Row)}
     rows = {
-        index: _warned(
+        index: _completed(
             merge_slices(parts) if records[index].slices > 1 else parts[0][1],
-            records[index].warning,
+            {"warning": records[index].warning, **meta.get(index, {})},
         )
         for index, parts in results.items()
     }
@@ -211,12 +215,14 @@ def process_files(
         docbin = DocBin(store_user_data=True)
         for index in sorted(docs):
             docbin.merge(docs[index])
-    return _batch(records, rows, docbin, time.perf_counter() - started)
+    return _batch(records, rows, meta, docbin, time.perf_counter() - started)
 
 
-def _read(file: InputFile, encoding: str | None) -> tuple[FileRecord, str | None]:
-    """The file's record and text (None when it cannot be used as text)."""
+def _read(file: Item, encoding: str | None) -> tuple[FileRecord, str | None]:
+    """The file's or row's record and text (None when it cannot be used as text)."""
     path = safe_str(file.path)
+    if isinstance(file, Row):
+        return FileRecord(file.doc_id, path, file.sha256, file.encoding, file.error), file.text
     try:
         data = read_bytes(file.path)
     except InputError as error:
@@ -257,7 +263,7 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 
 def _annotate(
-    nlp: Language, items: list[tuple[str, tuple[int, int]]], files: list[InputFile], docs: bool
+    nlp: Language, items: list[tuple[str, tuple[int, int]]], files: list[Item], docs: bool
 ) -> Iterator[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]]:
     """(rows, doc) per item, or the error of an item the pipeline failed on. `pipe` runs in
     batches, so one bad text fails its whole group: the texts not yet returned are then
@@ -288,7 +294,7 @@ def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
 
 
 def _annotate_one(
-    nlp: Language, text: str, file: InputFile, docs: bool
+    nlp: Language, text: str, file: Item, docs: bool
 ) -> tuple[Rows, Doc | None] | str:
     try:
         return _finish(nlp(text), file, docs)
@@ -297,20 +303,29 @@ def _annotate_one(
         return f"pipeline failed: {type(error).__name__}: {first_line}".rstrip(": ")
 
 
-def _finish(doc: Doc, file: InputFile, docs: bool) -> tuple[Rows, Doc | None]:
+def _finish(doc: Doc, file: Item, docs: bool) -> tuple[Rows, Doc | None]:
     doc._.doc_id = file.doc_id
     doc._.path = safe_str(file.path)
     return doc_rows(doc, 0), doc if docs else None
 
 
-def _warned(rows: Rows | Tables, warning: str | None) -> Rows | Tables:
-    """A document's rows with its file's warning on its `documents` row."""
-    if warning is None:
+def _completed(rows: Rows | Tables, document: dict[str, str | None]) -> Rows | Tables:
+    """A document's rows with what its input says of it: the decoding warning and a dump
+    row's metadata on its `documents` row, its date on each quote and relation."""
+    document = {column: value for column, value in document.items() if value is not None}
+    if not document:
         return rows
-    documents = rows["documents"]
-    if isinstance(documents, pd.DataFrame):
-        return {**rows, "documents": documents.assign(warning=warning).astype(documents.dtypes)}
-    return {**rows, "documents": [{**documents[0], "warning": warning}]}
+    dated = {table: {"date": document["date"]} for table in DATED if "date" in document}
+    values = {"documents": document, **dated}
+    if isinstance(rows["documents"], pd.DataFrame):
+        return {
+            table: df.assign(**values[table]).astype(df.dtypes) if table in values else df
+            for table, df in rows.items()
+        }
+    return {
+        table: [{**row, **values[table]} for row in table_rows] if table in values else table_rows
+        for table, table_rows in rows.items()
+    }
 
 
 def merge_slices(parts: list[tuple[int, Tables]]) -> Tables:
@@ -355,7 +370,11 @@ def _max_id(columns: Iterable[pd.Series]) -> int:
 
 
 def _batch(
-    records: list[FileRecord], rows: dict[int, Rows], docs: DocBin | None, seconds: float
+    records: list[FileRecord],
+    rows: dict[int, Rows],
+    meta: dict[int, dict],
+    docs: DocBin | None,
+    seconds: float,
 ) -> Batch:
     """The files' tables, with who did the work."""
     worker = {
@@ -365,11 +384,14 @@ def _batch(
         "seconds": round(seconds, 3),
     }
     docbytes = docs.to_bytes() if docs is not None else None
-    return Batch(_tables(records, rows), tuple(records), docbytes, worker)
+    return Batch(_tables(records, rows, meta), tuple(records), docbytes, worker)
 
 
-def _tables(records: list[FileRecord], rows: dict[int, Rows | Tables]) -> Tables:
-    """Tables with the files' rows in input order; a failed file has only its documents row.
+def _tables(
+    records: list[FileRecord], rows: dict[int, Rows | Tables], meta: dict[int, dict]
+) -> Tables:
+    """Tables with the files' rows in input order; a failed file has only its documents row
+    (with a dump row's metadata).
     Ordinary files come as rows (one DataFrame per table for all of them), sliced texts as
     DataFrames already."""
     pieces: dict[str, list[pd.DataFrame]] = {table: [] for table in TABLES}
@@ -384,7 +406,8 @@ def _tables(records: list[FileRecord], rows: dict[int, Rows | Tables]) -> Tables
     for index, record in enumerate(records):
         found = rows.get(index)
         if found is None:
-            pending["documents"].append(error_row(record.doc_id, record.path, record.error))
+            failed = error_row(record.doc_id, record.path, record.error)
+            pending["documents"].append({**failed, **meta.get(index, {})})
         elif isinstance(found["documents"], pd.DataFrame):
             flush()
             for table in TABLES:
@@ -467,49 +490,58 @@ def relieve(nlp: Language, limit_mb: float = TRIM_RSS_MB) -> Language:
 # ---------------------------------------------------------------------------------------------
 
 
-def chunk_files(files: list[InputFile], chunk_chars: int) -> list[list[InputFile]]:
+def chunk_files(files: Iterable[Item], chunk_chars: int) -> Iterator[list[Item]]:
     """Consecutive groups of about `chunk_chars` bytes (at least one file each), so every unit
-    of work costs roughly the same whatever the file sizes."""
-    chunks: list[list[InputFile]] = []
-    chunk: list[InputFile] = []
+    of work costs roughly the same whatever the file sizes; lazily, as the inputs come."""
+    chunk: list[Item] = []
     size = 0
     for file in files:
         chunk.append(file)
-        size += _size(file)
+        size += item_size(file)
         if size >= chunk_chars:
-            chunks.append(chunk)
+            yield chunk
             chunk, size = [], 0
-    return [*chunks, chunk] if chunk else chunks
+    if chunk:
+        yield chunk
 
 
-def plan_chunks(files: list[InputFile], slots: int, chunk_chars: int) -> list[list[InputFile]]:
+def plan_chunks(
+    files: Iterable[Item], slots: int, chunk_chars: int, total: int | None = None
+) -> Iterator[list[Item]]:
     """Units of work for `slots` parallel workers: consecutive files, each unit at most
     `chunk_chars` and at most what is left divided by 2 × slots (guided scheduling), so units
     shrink towards the end and the workers finish at about the same time; never below
-    MIN_CHUNK_CHARS (small units batch less well)."""
+    MIN_CHUNK_CHARS (small units batch less well). `total` is the size of all the inputs
+    (counted here when not given)."""
     if slots <= 1:
-        return chunk_files(files, chunk_chars)
-    sizes = [_size(file) for file in files]
-    remaining = sum(sizes)
+        yield from chunk_files(files, chunk_chars)
+        return
+    if total is None:
+        files = list(files)
+        total = sum(map(item_size, files))
+    remaining = total
     floor = min(chunk_chars, MIN_CHUNK_CHARS)
 
     def target() -> int:
         return max(1, floor, min(chunk_chars, remaining // (slots * CHUNKS_PER_WORKER)))
 
-    chunks: list[list[InputFile]] = []
-    chunk: list[InputFile] = []
+    chunk: list[Item] = []
     size, goal = 0, target()
-    for file, file_size in zip(files, sizes, strict=True):
+    for file in files:
         chunk.append(file)
-        size += file_size
+        size += item_size(file)
         if size >= goal:
-            chunks.append(chunk)
+            yield chunk
             remaining -= size
             chunk, size, goal = [], 0, target()
-    return [*chunks, chunk] if chunk else chunks
+    if chunk:
+        yield chunk
 
 
-def _size(file: InputFile) -> int:
+def item_size(file: Item) -> int:
+    """What a unit of work is measured in: a file's bytes, a row's characters."""
+    if isinstance(file, Row):
+        return len(file.text or "")
     try:
         return file.path.stat().st_size
     except OSError:
@@ -522,7 +554,7 @@ def _size(file: InputFile) -> int:
 
 
 def run_local(
-    files: list[InputFile],
+    files: Iterable[Item],
     workers: int | None = 1,
     *,
     chunk_chars: int = CHUNK_CHARS,
@@ -530,10 +562,12 @@ def run_local(
     nlp: Language | None = None,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    total: int | None = None,
 ) -> Iterator[Batch]:
-    """Batches as they finish: in this process when workers is 1 (in input order), else in
-    `workers` spawned processes that each build the pipeline from `nlp`'s config (the default
-    pipeline if None)."""
+    """Batches as they finish: in this process when workers is 1 (in input order), else in up
+    to `workers` spawned processes (started as units are handed out) that each build the
+    pipeline from `nlp`'s config (the default pipeline if None). `files` may be a lazy
+    iterable; `total` is its size (see plan_chunks)."""
     options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
     workers = workers or 1
     if workers <= 1:
@@ -543,22 +577,37 @@ def run_local(
                 yield process_files(chunk, current, **options)
                 current = relieve(current)
         return
-    chunks = plan_chunks(files, workers, chunk_chars)
+    chunks = _Pending(plan_chunks(files, workers, chunk_chars, total))
+    if not chunks.peek():
+        return
     config = None if nlp is None else nlp.config.to_str()
-    yield from _run_pool(chunks, min(workers, len(chunks)), options, config)
+    yield from _run_pool(chunks, workers, options, config)
 
 
-def _run_pool(
-    chunks: list[list[InputFile]], workers: int, options: dict, config: str | None
-) -> Iterator[Batch]:
+class _Pending:
+    """The units of work not yet handed out: taken lazily from the plan, one looked at ahead
+    (so a unit whose submission fails is not lost)."""
+
+    def __init__(self, chunks: Iterator[list[Item]]):
+        self.chunks, self.ahead = chunks, deque()
+
+    def peek(self) -> list[Item] | None:
+        if not self.ahead:
+            self.ahead.extend(islice(self.chunks, 1))
+        return self.ahead[0] if self.ahead else None
+
+    def take(self) -> list[Item]:
+        return self.ahead.popleft()
+
+
+def _run_pool(chunks: _Pending, workers: int, options: dict, config: str | None) -> Iterator[Batch]:
     """Batches of a pool of `workers` processes as they finish. A worker that dies (SIGKILL,
     the OOM killer, a crash in native code) breaks the whole pool and fails every chunk in
     flight without saying whose it was: those chunks are redone one file at a time (see
     `_isolate`), then a fresh pool goes on with the rest, so one poison file costs its own
     row, not the run."""
-    todo = deque(chunks)
-    while todo:
-        lost = yield from _pool_pass(todo, workers, options, config)
+    while chunks.peek():
+        lost = yield from _pool_pass(chunks, workers, options, config)
         yield from _isolate(lost, options, config)
 
 
@@ -572,25 +621,28 @@ def _start_pool(workers: int, config: str | None) -> ProcessPoolExecutor:
 
 
 def _pool_pass(
-    todo: deque[list[InputFile]], workers: int, options: dict, config: str | None
-) -> Generator[Batch, None, list[list[InputFile]]]:
+    todo: _Pending, workers: int, options: dict, config: str | None
+) -> Generator[Batch, None, list[list[Item]]]:
     """Runs chunks from `todo` with two per worker in flight, yielding results as they finish
     (a slow chunk holds nobody up, finished results never pile up); returns the chunks lost
     when a worker died (an empty list when `todo` is done)."""
     executor = _start_pool(workers, config)
     order: dict[Future, int] = {}
-    chunk_of: dict[Future, list[InputFile]] = {}
+    chunk_of: dict[Future, list[Item]] = {}
 
     def submit(count: int) -> None:
-        for _ in range(min(count, len(todo))):
+        for _ in range(count):
+            chunk = todo.peek()
+            if chunk is None:
+                return
             try:
-                future = executor.submit(_work, todo[0], options)
+                future = executor.submit(_work, chunk, options)
             except BrokenProcessPool:  # a worker died between tasks: the next pool takes it
                 return
-            order[future], chunk_of[future] = len(order), todo.popleft()
+            order[future], chunk_of[future] = len(order), todo.take()
 
     submit(2 * workers)
-    lost: list[list[InputFile]] = []
+    lost: list[list[Item]] = []
     finished = False
     try:
         while chunk_of:
@@ -619,7 +671,7 @@ def _stop(executor: ProcessPoolExecutor, finished: bool) -> None:
     executor.shutdown(wait=finished, cancel_futures=True)
 
 
-def _isolate(chunks: list[list[InputFile]], options: dict, config: str | None) -> Iterator[Batch]:
+def _isolate(chunks: list[list[Item]], options: dict, config: str | None) -> Iterator[Batch]:
     """The chunks of a pool broken by a dying worker, redone one file at a time in a
     one-process pool: a file that kills its worker again is then surely the culprit and
     becomes an error row, and the pool is restarted for the next file. Each chunk still comes
@@ -656,11 +708,12 @@ def _ready_pool(config: str | None) -> ProcessPoolExecutor:
     return executor
 
 
-def _died(file: InputFile) -> Batch:
+def _died(file: Item) -> Batch:
     """The error row of a file whose worker died on it twice. No digest: a rerun tries the
     file again (the death may have been the machine's, e.g. memory taken by others)."""
     record = FileRecord(file.doc_id, safe_str(file.path), None, None, WORKER_DIED)
-    return Batch(_tables([record], {}), (record,))
+    meta = {0: file.document} if isinstance(file, Row) else {}
+    return Batch(_tables([record], {}, meta), (record,))
 
 
 def join_batches(parts: list[Batch]) -> Batch:
@@ -712,7 +765,7 @@ def _build(config: str | None) -> Language:
     return spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
 
 
-def _work(files: list[InputFile], options: dict) -> Batch:
+def _work(files: list[Item], options: dict) -> Batch:
     global _NLP
     batch = process_files(files, _NLP, **options)
     _NLP = relieve(_NLP)
@@ -734,7 +787,7 @@ def import_distributed():
 
 
 def run_dask(
-    files: list[InputFile],
+    files: Iterable[Item],
     workers: int | None = None,
     *,
     scheduler: str | None = None,
@@ -743,6 +796,7 @@ def run_dask(
     nlp: Language | None = None,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    total: int | None = None,
 ) -> Iterator[Batch]:
     """Batches as they finish, computed on Dask workers: those of the scheduler at `scheduler`
     (the input paths must be readable there), or of a LocalCluster of `workers` processes with
@@ -752,7 +806,7 @@ def run_dask(
     config = None if nlp is None else nlp.config.to_str()
     with _dask_client(distributed, workers, scheduler) as client:
         slots = max(1, sum(client.nthreads().values()))
-        todo = iter(plan_chunks(files, slots, chunk_chars))
+        todo = plan_chunks(files, slots, chunk_chars, total)
         running = distributed.as_completed()
 
         def submit(count: int) -> None:
@@ -792,7 +846,7 @@ def _dask_client(distributed, workers: int | None, scheduler: str | None):
         yield client
 
 
-def _dask_work(files: list[InputFile], options: dict, config: str | None) -> Batch:
+def _dask_work(files: list[Item], options: dict, config: str | None) -> Batch:
     """The unit of work on a Dask worker: the pipeline is built once per worker process (and
     again only if another config comes), with native thread pools capped at one."""
     global _NLP, _NLP_CONFIG, _THREAD_LIMITS

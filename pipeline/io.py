@@ -3,7 +3,9 @@
 Input: folders of news text in whatever encoding Russian newsrooms used (UTF-8, cp1251, KOI8-R,
 UTF-16). A file that cannot be read as text raises `InputError`, which callers turn into an error
 row, so one bad file never stops a run. Text is returned exactly as decoded (only a BOM is
-dropped), because every offset in the tables refers to it.
+dropped), because every offset in the tables refers to it. News dumps (JSON Lines, CSV,
+Parquet) are read row by row (`read_rows`): each row is a document with its metadata, and a row
+without text or a broken line is a `Row` with its error, so the rest of the dump goes on.
 
 Output: `ShardStore` streams a run's results to OUT as shards, one per unit of work: a Parquet
 part file per table (`OUT/<table>.parquet/part-NNNNN.parquet`; `pandas.read_parquet` reads the
@@ -17,6 +19,9 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import csv
+import datetime as dt
+import email.utils
 import hashlib
 import json
 import os
@@ -30,8 +35,9 @@ from pathlib import Path, PurePosixPath
 
 import charset_normalizer
 import pandas as pd
+import pyarrow.parquet as pq
 
-from .tables import COLUMNS, DTYPES, frame
+from .tables import COLUMNS, DTYPES, META_COLUMNS, frame
 
 FORMATS = ("parquet", "csv", "jsonl")
 # UTF-16 is told by its BOM or its NUL bytes before these are tried: asking charset-normalizer
@@ -93,10 +99,11 @@ class DecodedText:
 
 
 def find_files(inputs: list[Path], glob: str = "*.txt") -> list[InputFile]:
-    """Files named directly (taken whatever their name) and files matching `glob` under folders,
-    in a stable order, each path once. A named path that does not exist, a broken link and a
-    folder that cannot be searched are kept, so that reading them reports the problem as an
-    error row instead of the file silently missing from the output."""
+    """Files named directly (taken whatever their name) and files matching `glob` under folders
+    (several patterns separated by commas: "*.txt,*.jsonl"), in a stable order, each path
+    once. A named path that does not exist, a broken link and a folder that cannot be searched
+    are kept, so that reading them reports the problem as an error row instead of the file
+    silently missing from the output."""
     found: dict[Path, InputFile] = {}
     for given in inputs:
         path = Path(given).absolute()
@@ -113,6 +120,7 @@ def _walk(root: Path, glob: str) -> list[str]:
     """Relative posix paths of matching files under root. Iterative (no recursion limit however
     deep the folders); symlinked folders are followed, but each real folder is visited once, so
     a link pointing back up cannot loop. A folder that cannot be listed is returned itself."""
+    patterns = [pattern.strip() for pattern in glob.split(",") if pattern.strip()]
     seen: set[tuple[int, int]] = set()
     matches: list[str] = []
     stack = [root]
@@ -133,10 +141,14 @@ def _walk(root: Path, glob: str) -> list[str]:
         for entry in entries:
             if _is_folder(entry):
                 subfolders.append(folder / entry.name)
-            elif (base / entry.name).match(glob) and _is_file_or_broken(entry.path):
+            elif _matches(base / entry.name, patterns) and _is_file_or_broken(entry.path):
                 matches.append(str(base / entry.name))
         stack.extend(reversed(subfolders))
     return sorted(matches)
+
+
+def _matches(path: PurePosixPath, patterns: list[str]) -> bool:
+    return any(path.match(pattern) for pattern in patterns)
 
 
 def _is_folder(entry: os.DirEntry) -> bool:
@@ -347,6 +359,219 @@ def _is_text(text: str, replaced: int = 0) -> bool:
     if "\x00" in text:
         return False
     return len(NOT_TEXT.findall(text)) - replaced <= MAX_NOT_TEXT * len(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# News dumps: JSON Lines, CSV and Parquet files of rows, one document per row
+# ---------------------------------------------------------------------------------------------
+
+DUMP_FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+ROW_BATCH = 1_000  # Parquet rows decoded at a time
+# strptime formats tried after ISO 8601 and RFC 2822 ("Tue, 05 Mar 2024 10:00:00 +0300")
+DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d/%m/%Y", "%Y/%m/%d")
+csv.field_size_limit(2**31 - 1)  # a news text is one field; the default limit is 128 KB
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Where a dump keeps a document: its text field, its id field (None: the row number within
+    the file) and its metadata as (column, field) pairs (None: those of META_COLUMNS present
+    under their own names)."""
+
+    text: str = "text"
+    id: str | None = None
+    meta: tuple[tuple[str, str], ...] | None = None
+
+    def meta_of(self, present: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        if self.meta is not None:
+            return self.meta
+        names = set(present)
+        return tuple((column, column) for column in META_COLUMNS if column in names)
+
+
+def parse_meta_fields(spec: str) -> tuple[tuple[str, str], ...]:
+    """ "title,date=published_at" → (("title", "title"), ("date", "published_at")): each column
+    of META_COLUMNS taken from a field of its own name or of the name after "="."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        column, _, field_name = item.partition("=")
+        column = column.strip()
+        if column not in META_COLUMNS:
+            raise ValueError(f"unknown metadata column {column!r}; expected {META_COLUMNS}")
+        pairs.append((column, field_name.strip() or column))
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One document of a dump, read in the command's process and handed to a worker with its
+    text. `doc_id` is "<file>#<id>"; `sha256` digests the text, id and metadata, so a rerun
+    skips the rows it did before; `meta` holds the documents columns title, date (ISO),
+    source, url. A row that cannot be a document has `error` and no text."""
+
+    doc_id: str
+    path: Path
+    sha256: str | None
+    text: str | None
+    meta: tuple[tuple[str, str | None], ...] = ()
+    encoding: str | None = None
+    error: str | None = None
+
+    @property
+    def document(self) -> dict[str, str | None]:
+        return dict(self.meta)
+
+
+def is_dump(path: Path) -> bool:
+    return Path(path).suffix.lower() in DUMP_FORMATS
+
+
+def read_rows(file: InputFile, fields: Fields, encoding: str | None = None) -> Iterator[Row]:
+    """The rows of a dump in file order, streamed (a 2 GB dump is never in memory at once):
+    JSON Lines line by line, CSV record by record, Parquet batch by batch. A file that cannot
+    be read at all is one error row under the file's own doc_id."""
+    reader = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}
+    records = reader[DUMP_FORMATS[Path(file.path).suffix.lower()]]
+    codec = encoding_name(encoding) if encoding else "utf-8"
+    taken: set[str] = set()
+    try:
+        for number, record in records(Path(file.path), codec, fields):
+            yield _row(file, number, record, fields, codec, taken)
+    except (OSError, InputError, ValueError, csv.Error) as error:
+        message = str(error) if isinstance(error, InputError) else _problem(error)
+        yield Row(file.doc_id, file.path, None, None, error=message)
+
+
+def _problem(error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "file not found"
+    if isinstance(error, OSError):
+        return f"cannot read file: {error.strerror or error}"
+    return f"cannot read dump: {error}"
+
+
+def _row(
+    file: InputFile,
+    number: int,
+    record: dict | str,
+    fields: Fields,
+    codec: str,
+    taken: set[str],
+) -> Row:
+    """A Row from one record (a dict of fields, or the error of a record that is none)."""
+    if isinstance(record, str):
+        return Row(_row_id(file, str(number), taken), file.path, None, None, error=record)
+    raw_id = record.get(fields.id) if fields.id else None
+    doc_id = _row_id(file, str(number) if _missing(raw_id) else str(raw_id), taken)
+    meta = tuple(
+        (column, _meta_value(column, record.get(name))) for column, name in fields.meta_of(record)
+    )
+    text = record.get(fields.text)
+    content = json.dumps([text, raw_id, meta], ensure_ascii=False, default=str)
+    sha256 = digest(content.encode("utf-8", "surrogatepass"))
+    problem = _text_problem(text, fields.text)
+    if problem:
+        return Row(doc_id, file.path, sha256, None, meta, codec, problem)
+    return Row(doc_id, file.path, sha256, text, meta, codec)
+
+
+def _row_id(file: InputFile, row_id: str, taken: set[str]) -> str:
+    """ "<file>#<id>"; a repeated id gets "#2", "#3"… as repeated file names do."""
+    doc_id, number = f"{file.doc_id}#{row_id}", 1
+    while doc_id in taken:
+        number += 1
+        doc_id = f"{file.doc_id}#{row_id}#{number}"
+    taken.add(doc_id)
+    return doc_id
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value == ""
+
+
+def _text_problem(text: object, name: str) -> str | None:
+    if _missing(text) or (isinstance(text, str) and not text.strip()):
+        return f"no text in field {name!r}"
+    if not isinstance(text, str):
+        return f"field {name!r} is not text ({type(text).__name__})"
+    if BAD_BYTE.search(text) or "\x00" in text:
+        return f"field {name!r} is not valid text (bad bytes or NUL)"
+    return None
+
+
+def _meta_value(column: str, value: object) -> str | None:
+    if _missing(value):
+        return None
+    if column == "date":
+        return iso_date(value)
+    return safe_str(str(value))
+
+
+def iso_date(value: object) -> str | None:
+    """The calendar date of a dump's date field as "YYYY-MM-DD": ISO 8601 ("2024-03-05",
+    "2024-03-05T10:00:00+03:00"), RFC 2822 (RSS), "05.03.2024"; None when it does not parse
+    (the date as written in the source's own time zone, not converted)."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y-%m-%d")
+    text = str(value).strip()
+    with contextlib.suppress(ValueError):
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%Y-%m-%d")
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        return email.utils.parsedate_to_datetime(text).strftime("%Y-%m-%d")
+    for pattern in DATE_FORMATS:
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(text, pattern).strftime("%Y-%m-%d")
+    return None
+
+
+def _jsonl_rows(path: Path, codec: str, fields: Fields) -> Iterator[tuple[int, dict | str]]:
+    """(line number, object or error) per non-blank line."""
+    with open(path, "rb") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                text = line.decode(codec)
+            except UnicodeDecodeError as error:
+                yield number, f"line {number}: not valid {codec}: {error.reason}"
+                continue
+            try:
+                record = json.loads(text.removeprefix("\ufeff"))
+            except ValueError as error:
+                yield number, f"line {number}: broken JSON: {error}"
+                continue
+            yield number, record if isinstance(record, dict) else f"line {number}: not an object"
+
+
+def _csv_rows(path: Path, codec: str, fields: Fields) -> Iterator[tuple[int, dict | str]]:
+    """(record number, fields) per record after the header; quoted fields may span lines.
+    Bytes not valid in the codec are kept as surrogates, so only the rows holding them fail."""
+    codec = "utf-8-sig" if codec == "utf-8" else codec
+    with open(path, encoding=codec, errors="surrogateescape", newline="") as file:
+        reader = csv.DictReader(file)
+        _check_columns(reader.fieldnames or [], fields)
+        yield from enumerate(reader, 1)
+
+
+def _check_columns(columns: list[str], fields: Fields) -> None:
+    """A dump without the text column is one error row, not one per row."""
+    if fields.text not in columns:
+        raise InputError(f"no column {fields.text!r} (columns: {', '.join(map(str, columns))})")
+
+
+def _parquet_rows(path: Path, codec: str, fields: Fields) -> Iterator[tuple[int, dict | str]]:
+    """(row number, fields) per row, decoded ROW_BATCH rows at a time, only the columns
+    asked for."""
+    dump = pq.ParquetFile(path)
+    names = dump.schema_arrow.names
+    _check_columns(names, fields)
+    wanted = {fields.text, fields.id, *(name for _, name in fields.meta_of(names))}
+    columns = [name for name in names if name in wanted]
+    number = 0
+    for batch in dump.iter_batches(batch_size=ROW_BATCH, columns=columns):
+        for record in batch.to_pylist():
+            number += 1
+            yield number, record
 
 
 def digest(data: bytes) -> str:
@@ -574,6 +799,17 @@ class ShardStore:
             (self.docs_dir / part_name(number, ".spacy")).unlink(missing_ok=True)
             updated = {**record, "files": keep, "counts": counts, "docs": False}
             write_json_atomic(self.record_path(number), updated)
+
+    def shard_tables(self, tables: Iterable[str]) -> Iterator[dict[str, pd.DataFrame]]:
+        """These tables shard by shard (a document's rows are all in one shard)."""
+        for record in self.records():
+            name = part_name(record["shard"], ".parquet")
+            yield {
+                table: read_part(table, path)
+                if (path := self.parts_dir(table) / name).exists()
+                else frame(table, [])
+                for table in tables
+            }
 
     def adopt(self, old_format: str) -> None:
         """Keep an earlier run's shards when only the output format changed: move its parts

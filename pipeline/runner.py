@@ -1,11 +1,14 @@
 """A batch run: news files in, the contract's tables and manifest.json in OUT, resumable.
 
-`run(inputs, out)` finds the input files, works out which are already done in OUT, hands the
+`run(inputs, out)` finds the input files (text files, and news dumps: JSON Lines, CSV, Parquet
+files whose rows are documents), works out which documents are already done in OUT, hands the
 rest to an engine (pipeline/engine.py: the unit of work on local processes or Dask) and commits
 each finished unit as a shard, so memory stays flat and a run killed at any moment (even
 kill -9) keeps every finished shard. A rerun into the same OUT removes unfinished debris, skips
-files already done with the same path and bytes (SHA-256), redoes changed ones and keeps the
-rows of files it was not given this time; its tables equal those of an uninterrupted run.
+files already done with the same path and bytes (SHA-256) and dump rows done with the same
+content, redoes changed ones and keeps the rows of files it was not given this time; its tables
+equal those of an uninterrupted run. A dump is read twice, row by row: once to learn which rows
+are to do (ids and digests, no text kept), once to hand them to the engine.
 
 Rows of an earlier run are kept only if the same pipeline made them: same version, config,
 rule files under models/ (their digest), decoding and slicing of long texts. Otherwise
@@ -27,7 +30,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -39,6 +42,7 @@ from tqdm import tqdm
 import pipeline
 
 from . import resources
+from .corpus import corpus_entities
 from .engine import (
     CHUNK_CHARS,
     DASK_MISSING,
@@ -46,7 +50,9 @@ from .engine import (
     SLICE_CHARS,
     Batch,
     FileRecord,
+    Item,
     import_distributed,
+    item_size,
     load_nlp,
     peak_rss_mb,
     run_dask,
@@ -55,15 +61,24 @@ from .engine import (
 from .io import (
     FORMATS,
     STATE_DIR,
+    Fields,
     InputFile,
+    Row,
     ShardStore,
     file_digest,
     find_files,
+    is_dump,
+    parse_meta_fields,
+    read_rows,
     safe_str,
     table_path,
     write_json_atomic,
+    write_table,
 )
 from .tables import TABLES
+
+CORPUS = "corpus_entities"
+CORPUS_TABLES = ("entities", "quotes", "relations")
 
 MANIFEST = "manifest.json"
 SETTINGS = "settings.json"
@@ -93,8 +108,10 @@ class Failure:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What a finished run did: counts over this run's inputs, the tables' row counts over all
-    of OUT, the failed inputs, and where the tables and the manifest are."""
+    """What a finished run did: counts over this run's inputs (documents: files and dump rows;
+    processed now, failed now or before, unchanged since an earlier run: together `inputs`),
+    the tables' row counts over all of OUT, the failed inputs, and where the tables and the
+    manifest are."""
 
     out: Path
     inputs: int
@@ -145,11 +162,19 @@ def run(
     save_docs: bool = False,
     chunk_chars: int = CHUNK_CHARS,
     max_chars: int = SLICE_CHARS,
+    text_field: str = "text",
+    id_field: str | None = None,
+    meta_fields: Iterable[str] | str | None = None,
     nlp: Language | None = None,
     progress: bool | None = None,
 ) -> RunResult:
     """Process files and folders (searched recursively for `glob`) into OUT, resuming what an
-    earlier run into OUT left. `engine` "dask" runs on the scheduler at `scheduler`, else on
+    earlier run into OUT left. Files named *.jsonl, *.ndjson, *.csv or *.parquet are news dumps:
+    each row is a document with its text in `text_field`, its id in `id_field` (default: the
+    row number within the file) and metadata in `meta_fields` ("title", "date", "source",
+    "url", or "date=published_at" for a field named otherwise; default: those present).
+
+    `engine` "dask" runs on the scheduler at `scheduler`, else on
     $DASK_SCHEDULER_ADDRESS, else on a LocalCluster of `workers` processes (None: one per core).
     `progress` shows a bar (default: when stderr is a terminal).
 
@@ -170,6 +195,7 @@ def run(
         except ImportError as error:
             raise ImportError(DASK_MISSING) from error
         scheduler = scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    fields = Fields(text_field, id_field, _meta_pairs(meta_fields))
     nlp = load_nlp() if nlp is None else nlp
     config = nlp.config.to_str()
     settings = Settings(
@@ -180,12 +206,19 @@ def run(
     try:
         _check_writable(out)
         store = _open_store(out, settings)
-        batch_run = Run(store, settings, files, _records(store), save_docs, setup)
+        batch_run = Run(store, settings, files, fields, _records(store), save_docs, setup)
     except OSError as error:
         raise RunError(f"cannot write to {out}: {error}") from error
     show = sys.stderr.isatty() if progress is None else progress
     _execute(batch_run, nlp, chunk_chars, show)
     return batch_run.result()
+
+
+def _meta_pairs(meta_fields: Iterable[str] | str | None) -> tuple[tuple[str, str], ...] | None:
+    if meta_fields is None:
+        return None
+    spec = meta_fields if isinstance(meta_fields, str) else ",".join(meta_fields)
+    return parse_meta_fields(spec)
 
 
 def _check_writable(out: Path) -> None:
@@ -235,48 +268,73 @@ def _records(store: ShardStore) -> dict[str, dict]:
 
 
 class Run:
-    """One run's state: which files to do, and each finished batch committed as a shard."""
+    """One run's state: which documents to do, and each finished batch committed as a shard.
+    Only ids are kept per document (`ids`, `todo`); the documents themselves are read again
+    when handed out (`pending`)."""
 
     def __init__(
         self,
         store: ShardStore,
         settings: Settings,
         files: list[InputFile],
+        fields: Fields,
         previous: dict[str, dict],
         save_docs: bool,
         setup: dict,
     ):
-        self.store, self.settings, self.files = store, settings, files
+        self.store, self.settings, self.files, self.fields = store, settings, files, fields
         self.out = store.out
         self.previous, self.save_docs, self.setup = previous, save_docs, setup
-        self.todo = [file for file in files if not self._unchanged(file)]
+        self.ids: list[str] = []
+        self.todo: set[str] = set()
+        self.todo_chars = 0
+        for item in self._items():
+            self.ids.append(item.doc_id)
+            if not self._unchanged(item):
+                self.todo.add(item.doc_id)
+                self.todo_chars += item_size(item)
         self.new: list[FileRecord] = []
         self.workers: dict[str, dict] = {}
         self.started = time.time()
         self._prune()
         self.next_shard = store.next_number()
 
-    def _unchanged(self, file: InputFile) -> bool:
-        """Done before under the same doc_id and path, with the same bytes (and with its
-        Docs saved, if they are asked for)."""
-        old = self.previous.get(file.doc_id)
-        return bool(
+    def _items(self) -> Iterator[Item]:
+        """The documents of the inputs in order: text files, and the rows of dumps."""
+        for file in self.files:
+            if is_dump(file.path):
+                yield from read_rows(file, self.fields, self.settings.encoding)
+            else:
+                yield file
+
+    def pending(self) -> Iterator[Item]:
+        """The documents to do, read as the engine takes them."""
+        return (item for item in self._items() if item.doc_id in self.todo)
+
+    def _unchanged(self, item: Item) -> bool:
+        """Done before under the same doc_id and path, with the same bytes or row content
+        (and with its Docs saved, if they are asked for)."""
+        old = self.previous.get(item.doc_id)
+        if not (
             old
             and old.get("sha256")
-            and old.get("path") == safe_str(file.path)
+            and old.get("path") == safe_str(item.path)
             and (old["docs"] or old.get("error") or not self.save_docs)
-            and old["sha256"] == file_digest(file.path)
-        )
+        ):
+            return False
+        current = item.sha256 if isinstance(item, Row) else file_digest(item.path)
+        return old["sha256"] == current
 
     def _prune(self) -> None:
-        """Rows of files about to be redone (same doc_id, or same path under another id) go
-        before any new shard is written, so no document is ever in two shards."""
-        ids = {file.doc_id for file in self.todo}
-        paths = {safe_str(file.path) for file in self.todo}
+        """Rows of documents about to be redone go before any new shard is written, so no
+        document is ever in two shards; so do those of an input's path under an id it no
+        longer has (a file found under another folder, a dump row gone or renumbered)."""
+        current = set(self.ids)
+        paths = {safe_str(file.path) for file in self.files}
         redone = {
             doc_id
             for doc_id, record in self.previous.items()
-            if doc_id in ids or record.get("path") in paths
+            if doc_id in self.todo or (record.get("path") in paths and doc_id not in current)
         }
         if redone:
             self.store.prune(redone)
@@ -318,7 +376,7 @@ class Run:
         for shard in self.store.records():
             for file in shard["files"]:
                 recorded[file["doc_id"]] = file
-        inputs = [file.doc_id for file in self.files if file.doc_id in recorded]
+        inputs = [doc_id for doc_id in self.ids if doc_id in recorded]
         given = set(inputs)
         rest = [doc_id for doc_id in recorded if doc_id not in given]
         return [recorded[doc_id] for doc_id in [*inputs, *rest]]
@@ -326,7 +384,7 @@ class Run:
     def failures(self) -> list[Failure]:
         """This run's inputs that are error rows (done now or before)."""
         records = {record["doc_id"]: record for record in self.records()}
-        failed = [records.get(file.doc_id) for file in self.files]
+        failed = [records.get(doc_id) for doc_id in self.ids]
         return [
             Failure(record["doc_id"], record.get("path"), record["error"])
             for record in failed
@@ -342,8 +400,11 @@ class Run:
         return counts
 
     def finish(self, complete: bool) -> None:
-        """Merge CSV / JSON Lines parts into their single files, then write the manifest."""
+        """Merge CSV / JSON Lines parts into their single files, write corpus_entities over
+        every document of OUT, then the manifest."""
         self.store.export()
+        entities = corpus_entities(lambda: self.store.shard_tables(CORPUS_TABLES))
+        write_table(entities, self.out, CORPUS, self.settings.format)
         self.checkpoint(complete)
 
     def checkpoint(self, complete: bool = False) -> None:
@@ -351,15 +412,19 @@ class Run:
 
     def result(self) -> RunResult:
         failures = self.failures()
+        processed = sum(record.error is None for record in self.new)
         return RunResult(
             out=self.out,
-            inputs=len(self.files),
-            processed=len(self.new),
-            unchanged=len(self.files) - len(self.todo),
+            inputs=len(self.ids),
+            processed=processed,
+            unchanged=len(self.ids) - processed - len(failures),
             failed=len(failures),
             rows=self.counts(),
             failures=tuple(failures),
-            tables={table: table_path(self.out, table, self.settings.format) for table in TABLES},
+            tables={
+                table: table_path(self.out, table, self.settings.format)
+                for table in (*TABLES, CORPUS)
+            },
             manifest=self.out / MANIFEST,
             seconds=round(self.seconds(), 3),
         )
@@ -398,9 +463,9 @@ class Run:
             "counts": self.counts(),
             "run": {
                 "complete": complete,
-                "inputs": len(self.files),
-                "processed": len(self.new),
-                "unchanged": len(self.files) - len(self.todo),
+                "inputs": len(self.ids),
+                "processed": len(self.new) - new_failed,
+                "unchanged": len(self.ids) - len(self.todo),
                 "failed": new_failed,
                 "sliced": sum(record.slices > 1 for record in self.new),
             },
@@ -440,11 +505,13 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
         "nlp": nlp,
         "save_docs": run.save_docs,
         "max_chars": settings.max_chars,
+        "total": run.todo_chars,
     }
+    pending = run.pending()
     if setup["name"] == "dask":
-        batches = run_dask(run.todo, setup["workers"], scheduler=setup["scheduler"], **options)
+        batches = run_dask(pending, setup["workers"], scheduler=setup["scheduler"], **options)
     else:
-        batches = run_local(run.todo, setup["workers"] or 1, **options)
+        batches = run_local(pending, setup["workers"] or 1, **options)
     next_save = time.time() + CHECKPOINT_SECONDS
     stopped: BaseException | None = None
     try:

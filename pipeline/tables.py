@@ -7,16 +7,30 @@ from worker processes or from a DocBin.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 from spacy.tokens import Doc
 
+from .linking import is_initial
 from .schema import MENTIONS_KEY
 from .tokenizer import sentence_ids
 
+META_COLUMNS = ("title", "date", "source", "url")  # a dump row's metadata (null for text files)
 COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "path", "chars", "sentences", "tokens", "error", "warning"],
+    "documents": [
+        "doc_id",
+        "path",
+        "chars",
+        "sentences",
+        "tokens",
+        "error",
+        "warning",
+        "title",
+        "date",
+        "source",
+        "url",
+    ],
     # name parts of persons follow the columns of the design's contract
     "entities": [
         "doc_id",
@@ -30,6 +44,7 @@ COLUMNS: dict[str, list[str]] = {
         "first_name",
         "patronymic",
         "last_name",
+        "key",
     ],
     "mentions": ["doc_id", "entity_id", "start", "end", "text", "type", "sentence_id", "kind"],
     "quotes": [
@@ -65,11 +80,21 @@ COLUMNS: dict[str, list[str]] = {
         "evidence",
     ],
 }
+# The document's date is the last column of quotes and relations (a time series without a join),
+# after whatever columns their stages' records carry.
+DATED = ("quotes", "relations")
+for _table in DATED:
+    COLUMNS[_table].append("date")
 DTYPES: dict[str, str] = {
     "doc_id": "string",
     "path": "string",
     "error": "string",
     "warning": "string",
+    "title": "string",
+    "date": "string",
+    "source": "string",
+    "url": "string",
+    "key": "string",
     "type": "string",
     "name": "string",
     "code": "string",
@@ -141,6 +166,7 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
             "tokens": sum(not token.is_space for token in doc),
             "error": None,
             "warning": None,
+            **dict.fromkeys(META_COLUMNS),
         }
     )
     for entity in entities_of(doc):
@@ -149,6 +175,7 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
                 "doc_id": doc_id,
                 "entity_id": entity["id"],
                 **{column: entity.get(column) for column in COLUMNS["entities"][2:]},
+                "key": entity_key(entity),
             }
         )
     for mention in doc.spans.get(MENTIONS_KEY, []):
@@ -167,6 +194,25 @@ def doc_rows(doc: Doc, index: int) -> dict[str, list[dict]]:
     for layer in ("quotes", "relations"):
         rows[layer] = [{"doc_id": doc_id, **row} for row in getattr(doc._, layer)]
     return rows
+
+
+def entity_key(entity: Mapping) -> str | None:
+    """The same key for one real-world entity in every document of a corpus: "STATE:RUS" (the
+    ISO code, whatever the name: "Россия", "РФ"), "PERSON:Владимир Путин" (first and last name;
+    "Владимир Владимирович Путин" has the same key), else type and canonical name
+    ("ORG:Газпром"). A person without a full first name ("Путин", "В. Путин") gets
+    "PERSON:Путин"; `pipeline.corpus` gives it the full name's key when the corpus has exactly
+    one person of that surname."""
+    kind, name = entity.get("type"), entity.get("name")
+    if not kind or not name:
+        return None
+    if kind == "STATE" and entity.get("code"):
+        return f"STATE:{entity['code']}"
+    if kind == "PERSON" and entity.get("last_name"):
+        first = entity.get("first_name")
+        full = first and not is_initial(first)
+        return f"PERSON:{first} {entity['last_name']}" if full else f"PERSON:{entity['last_name']}"
+    return f"{kind}:{name}"
 
 
 def to_tables(docs: Iterable[Doc]) -> dict[str, pd.DataFrame]:
@@ -188,4 +234,5 @@ def error_row(doc_id: str, path: str | None, error: str) -> dict:
         "tokens": None,
         "error": error,
         "warning": None,
+        **dict.fromkeys(META_COLUMNS),
     }

@@ -108,7 +108,7 @@ def test_a_run_made_otherwise_is_redone_with_a_warning(corpus: Path, tmp_path: P
     code, output = extract(corpus, "--out", out, "--max-chars", "5000")
     assert code == EXIT_FAILED
     assert "ru-news: warning:" in output and "redoing all" in output
-    assert "4 documents (4 processed, 0 unchanged)" in output
+    assert "4 documents: 2 processed, 2 failed, 0 unchanged" in output
 
 
 def fake_module(name: str, **attributes) -> types.ModuleType:

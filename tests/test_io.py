@@ -10,11 +10,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from pipeline import io
 from pipeline.io import (
     FORMATS,
+    Fields,
     InputError,
+    InputFile,
     decode,
     find_files,
+    iso_date,
+    parse_meta_fields,
+    read_rows,
     read_table,
     read_text,
     write_json_atomic,
@@ -236,3 +242,132 @@ def test_write_json_atomic(tmp_path: Path):
     assert json.loads(path.read_text(encoding="utf-8")) == {"name": "Рахмон"}
     assert "Рахмон" in path.read_text(encoding="utf-8")
     assert os.listdir(tmp_path) == ["manifest.json"]
+
+
+# ---------------------------------------------------------------------------------------------
+# News dumps: a document per row
+# ---------------------------------------------------------------------------------------------
+
+
+def dump_rows(path: Path, **fields) -> list:
+    return list(read_rows(InputFile(path.name, path, path.parent), Fields(**fields)))
+
+
+def write_jsonl(path: Path, lines: list) -> Path:
+    text = "".join(
+        (line if isinstance(line, str) else json.dumps(line, ensure_ascii=False)) + "\n"
+        for line in lines
+    )
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2024-03-05", "2024-03-05"),
+        ("2024-03-05T23:30:00+03:00", "2024-03-05"),
+        ("2024-03-05T10:00:00Z", "2024-03-05"),
+        ("Tue, 05 Mar 2024 10:00:00 +0300", "2024-03-05"),
+        ("05.03.2024", "2024-03-05"),
+        ("05.03.2024 14:20", "2024-03-05"),
+        (pd.Timestamp("2024-03-05 10:00"), "2024-03-05"),
+        ("вчера", None),
+        ("2024-13-45", None),
+    ],
+)
+def test_iso_date(value, expected):
+    assert iso_date(value) == expected
+
+
+def test_jsonl_rows_with_metadata_ids_and_errors(tmp_path: Path):
+    path = write_jsonl(
+        tmp_path / "news.jsonl",
+        [
+            {"text": "Путин прибыл в Казань.", "title": "Визит", "date": "2024-03-05", "url": "u"},
+            "",
+            {"text": "", "date": "2024-03-06"},
+            "{broken",
+            ["not", "an", "object"],
+            {"text": "Токаев прибыл в Душанбе.", "date": "вчера", "source": "ТАСС"},
+        ],
+    )
+    rows = dump_rows(path)
+    assert [row.doc_id for row in rows] == [f"news.jsonl#{n}" for n in (1, 3, 4, 5, 6)]
+    first, empty, broken, array, last = rows
+    assert first.text == "Путин прибыл в Казань." and first.error is None
+    assert first.document == {"title": "Визит", "date": "2024-03-05", "url": "u"}
+    assert empty.error == "no text in field 'text'" and empty.document == {"date": "2024-03-06"}
+    assert broken.error.startswith("line 4: broken JSON") and broken.text is None
+    assert array.error == "line 5: not an object"
+    assert last.document == {"date": None, "source": "ТАСС"}  # unparsed dates are null
+
+
+def test_id_field_repeated_ids_and_chosen_metadata(tmp_path: Path):
+    path = write_jsonl(
+        tmp_path / "news.jsonl",
+        [
+            {"body": "Первый текст.", "uid": "a", "published": "2024-01-02", "title": "T"},
+            {"body": "Второй текст.", "uid": "a", "published": "2024-01-03"},
+            {"body": "Третий текст.", "published": "2024-01-04"},
+        ],
+    )
+    fields = {"text": "body", "id": "uid", "meta": parse_meta_fields("date=published")}
+    rows = dump_rows(path, **fields)
+    assert [row.doc_id for row in rows] == ["news.jsonl#a", "news.jsonl#a#2", "news.jsonl#3"]
+    assert [row.document for row in rows] == [{"date": f"2024-01-0{n}"} for n in (2, 3, 4)]
+
+
+def test_row_digests_change_with_the_row_only(tmp_path: Path):
+    lines = [{"text": f"Текст номер {n}.", "date": "2024-01-02"} for n in range(3)]
+    before = [row.sha256 for row in dump_rows(write_jsonl(tmp_path / "a.jsonl", lines))]
+    lines[1]["text"] = "Другой текст."
+    after = [row.sha256 for row in dump_rows(write_jsonl(tmp_path / "a.jsonl", lines))]
+    assert before[0] == after[0] and before[2] == after[2] and before[1] != after[1]
+
+
+def test_csv_rows_with_multiline_fields_and_bad_bytes(tmp_path: Path):
+    path = tmp_path / "news.csv"
+    path.write_bytes(
+        b"text,date,source\n"
+        + '"Путин прибыл в Казань.\nВторой абзац, с запятой.",2024-03-05,ТАСС\n'.encode()
+        + b"\xcf\xf3\xf2\xe8\xed,2024-03-06,x\n"  # cp1251 bytes in a UTF-8 file
+        + b",2024-03-07,y\n"
+    )
+    rows = dump_rows(path)
+    assert [row.doc_id for row in rows] == ["news.csv#1", "news.csv#2", "news.csv#3"]
+    assert rows[0].text == "Путин прибыл в Казань.\nВторой абзац, с запятой."
+    assert rows[0].document == {"date": "2024-03-05", "source": "ТАСС"}
+    assert "not valid text" in rows[1].error and rows[2].error == "no text in field 'text'"
+
+
+def test_parquet_rows_read_in_batches(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(io, "ROW_BATCH", 2)
+    data = pd.DataFrame(
+        {
+            "text": [f"Новость {n}." for n in range(5)],
+            "date": pd.to_datetime([f"2024-01-0{n + 1}" for n in range(5)]),
+            "title": ["t"] * 5,
+            "image": [b"\x00" * 10] * 5,
+        }
+    )
+    data.to_parquet(tmp_path / "news.parquet", row_group_size=3)
+    rows = dump_rows(tmp_path / "news.parquet")
+    assert [row.text for row in rows] == data["text"].tolist()
+    assert rows[4].document == {"title": "t", "date": "2024-01-05"}
+
+
+@pytest.mark.parametrize("name", ["news.csv", "news.parquet"])
+def test_a_dump_without_its_text_column_is_one_error_row(tmp_path: Path, name: str):
+    data = pd.DataFrame({"body": ["Текст."] * 3})
+    path = tmp_path / name
+    data.to_csv(path, index=False) if name.endswith(".csv") else data.to_parquet(path)
+    (row,) = dump_rows(path)
+    assert (row.doc_id, row.text) == (name, None)
+    assert row.error == "no column 'text' (columns: body)"
+
+
+@pytest.mark.parametrize("spec", ["title,author", "date=published,когда"])
+def test_unknown_metadata_columns_are_refused(spec: str):
+    with pytest.raises(ValueError, match="unknown metadata column"):
+        parse_meta_fields(spec)

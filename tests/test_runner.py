@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, SEED_TEXT
+from conftest import DATA, SEED_TEXT, dataset
 
 import pipeline
 from pipeline import engine, resources, runner
@@ -77,7 +77,7 @@ def shard_records(out: Path) -> list[Path]:
 def test_run_returns_counts_failures_and_paths(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
     result = pipeline.run([corpus], out, format="csv")
-    assert (result.inputs, result.processed, result.unchanged, result.failed) == (4, 4, 0, 2)
+    assert (result.inputs, result.processed, result.unchanged, result.failed) == (4, 2, 0, 2)
     assert [failure.doc_id for failure in result.failures] == ["empty.txt", "sub/binary.txt"]
     assert result.failures[0].error == "empty file"
     assert result.tables["mentions"] == out / "mentions.csv"
@@ -87,7 +87,7 @@ def test_run_returns_counts_failures_and_paths(corpus: Path, tmp_path: Path):
         result.failed = 0  # a frozen record
 
     again = pipeline.run(str(corpus), out, format="csv")  # one path, not a list
-    assert (again.processed, again.unchanged, again.failed) == (0, 4, 2)
+    assert (again.processed, again.unchanged, again.failed) == (0, 2, 2)
 
 
 def test_run_without_input_or_with_a_bad_option_raises(tmp_path: Path):
@@ -118,7 +118,7 @@ def test_a_resume_after_the_rules_changed_redoes_finished_files(
 ):
     """Rows made by the old rules are never mixed with rows made by the new ones."""
     out = tmp_path / "out"
-    assert pipeline.run([corpus], out).processed == 4
+    assert pipeline.run([corpus], out).processed == 2  # and 2 failed
     rules = manifest(out)["rules_digest"]
     models = tmp_path / "models"
     shutil.copytree(resources.models_dir(), models)
@@ -128,7 +128,7 @@ def test_a_resume_after_the_rules_changed_redoes_finished_files(
     monkeypatch.setattr(resources, "models_dir", lambda: models)
 
     result = pipeline.run([corpus], out)
-    assert (result.processed, result.unchanged) == (4, 0)
+    assert (result.processed, result.failed, result.unchanged) == (2, 2, 0)
     assert "redoing all" in caplog.text
     assert manifest(out)["rules_digest"] != rules
     assert len(tables(out)["documents"]) == 4
@@ -152,7 +152,7 @@ def test_manifest_records_files_versions_and_failures(corpus: Path, tmp_path: Pa
     assert files["seed.txt"]["encoding"] == "utf-8"
     assert {failure["doc_id"] for failure in info["failures"]} == {"empty.txt", "sub/binary.txt"}
     assert info["counts"] == {table: len(df) for table, df in tables(out).items()}
-    assert info["run"]["processed"] == 4
+    assert (info["run"]["processed"], info["run"]["failed"]) == (2, 2)
     assert "[components.ner]" in info["config"]
     assert len(info["rules_digest"]) == 64
     assert {"version", "python", "spacy", "natasha", "timings"} <= set(info)
@@ -203,8 +203,9 @@ def test_a_crashed_run_keeps_its_work_and_a_rerun_finishes_it(
     monkeypatch.setattr(runner, "run_local", engine.run_local)
     result = pipeline.run([corpus], out)
     run = manifest(out)["run"]
-    assert (run["complete"], run["processed"], run["unchanged"]) == (True, 2, 2)
-    assert (result.processed, result.unchanged) == (2, 2)
+    assert (run["complete"], run["processed"], run["failed"], run["unchanged"]) == (True, 1, 1, 2)
+    # the inputs: cp1251.txt processed now, binary.txt now and empty.txt before failed
+    assert (result.processed, result.failed, result.unchanged) == (1, 2, 1)
     assert len(tables(out)["documents"]) == 4
 
 
@@ -287,7 +288,7 @@ def test_changing_the_format_keeps_the_rows(corpus: Path, tmp_path: Path):
 def test_another_slice_size_redoes_everything(corpus: Path, tmp_path: Path, caplog):
     out = tmp_path / "out"
     pipeline.run([corpus], out)
-    assert pipeline.run([corpus], out, max_chars=5000).processed == 4
+    assert pipeline.run([corpus], out, max_chars=5000).processed == 2
     assert "redoing all" in caplog.text
     assert len(shard_records(out)) == 1
 
@@ -332,3 +333,160 @@ def test_a_file_with_a_few_bad_bytes_is_processed_with_a_warning(tmp_path: Path)
     assert {"Токаев", "Астана"} <= set(entities[entities["doc_id"] == "spoilt.txt"]["name"])
     files = {record["doc_id"]: record for record in manifest(out)["files"]}
     assert files["spoilt.txt"]["warning"] == warning
+
+
+# ---------------------------------------------------------------------------------------------
+# News dumps: JSON Lines, CSV, Parquet rows with metadata
+# ---------------------------------------------------------------------------------------------
+
+
+def news_rows(texts: list[str]) -> list[dict]:
+    """Rows of a dump: the texts with made-up dates, titles and sources."""
+    return [
+        {
+            "text": text,
+            "date": f"2024-{1 + index % 12:02}-{1 + index % 28:02}T09:30:00+03:00",
+            "title": f"Новость {index}",
+            "source": "Tengrinews" if index % 2 else "ТАСС",
+        }
+        for index, text in enumerate(texts)
+    ]
+
+
+def write_dump(path: Path, rows: list[dict]) -> Path:
+    """A JSON Lines, CSV or Parquet dump of these rows."""
+    if path.suffix == ".jsonl":
+        lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+        path.write_text("".join(lines), encoding="utf-8")
+    elif path.suffix == ".csv":
+        pd.DataFrame(rows).to_csv(path, index=False)
+    else:
+        pd.DataFrame(rows).to_parquet(path)
+    return path
+
+
+@pytest.fixture
+def dumps(tmp_path: Path) -> Path:
+    """dumps/news.jsonl (data/'s texts, a row without text, a broken line) and news.csv (the
+    texts again under ids of their own)."""
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DATA.rglob("*.txt"))]
+    jsonl = write_dump(folder / "news.jsonl", [*news_rows(texts), {"text": "", "date": "x"}])
+    with jsonl.open("a", encoding="utf-8") as file:
+        file.write('{"text": "Путин прибыл\n')
+    rows = [{"id": f"n{index}", **row} for index, row in enumerate(news_rows(texts[:3]))]
+    write_dump(folder / "news.csv", rows)
+    return folder
+
+
+def dates_carried(tables: dict[str, pd.DataFrame]) -> None:
+    """Every quote and relation has its document's date."""
+    date_of = tables["documents"].set_index("doc_id")["date"]
+    for table in ("quotes", "relations"):
+        rows = tables[table]
+        assert len(rows) and rows["date"].notna().all()
+        assert (rows["date"] == rows["doc_id"].map(date_of)).all()
+
+
+def test_jsonl_and_csv_dumps_end_to_end(dumps: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = pipeline.run([dumps / "news.jsonl", dumps / "news.csv"], out, id_field="id")
+    texts = len(list(DATA.rglob("*.txt")))
+    assert (result.inputs, result.processed, result.failed) == (texts + 5, texts + 3, 2)
+    done = tables(out)
+    documents = done["documents"].set_index("doc_id")
+    assert documents.loc["news.jsonl#1", ["title", "date", "source"]].tolist() == [
+        "Новость 0",
+        "2024-01-01",
+        "ТАСС",
+    ]
+    assert documents.loc["news.csv#n2", "date"] == "2024-03-03"
+    assert documents.loc[f"news.jsonl#{texts + 1}", "error"] == "no text in field 'text'"
+    assert documents.loc[f"news.jsonl#{texts + 1}", "date"] is pd.NA  # "x" is no date
+    assert documents.loc[f"news.jsonl#{texts + 2}", "error"].startswith("line 8: broken JSON")
+    assert documents["path"].str.endswith(("news.jsonl", "news.csv")).all()
+    assert documents["url"].isna().all()
+    dates_carried(done)
+    assert list(done["quotes"].columns)[-1] == "date"
+
+
+def test_a_folder_mixes_texts_and_dumps_by_glob(dumps: Path, tmp_path: Path):
+    shutil.copy(SEED_TEXT, dumps / "seed.txt")
+    texts_only = pipeline.run([dumps], tmp_path / "texts")
+    assert texts_only.inputs == 1  # a folder of .txt behaves as before
+    everything = pipeline.run([dumps], tmp_path / "all", glob="*.txt,*.jsonl")
+    ids = tables(tmp_path / "all")["documents"]["doc_id"]
+    assert everything.inputs == len(ids) and "seed.txt" in set(ids)
+    assert ids.str.startswith("news.jsonl#").sum() == len(list(DATA.rglob("*.txt"))) + 2
+
+
+def test_a_rerun_redoes_only_changed_rows_and_drops_vanished_ones(dumps: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    path = dumps / "news.csv"
+    pipeline.run([path], out)
+    rows = pd.read_csv(path).to_dict("records")
+    rows[1]["text"] = "Касым-Жомарт Токаев прибыл в Душанбе."
+    write_dump(path, rows[:2])
+    result = pipeline.run([path], out)
+    assert (result.processed, result.unchanged) == (1, 1)
+    documents = tables(out)["documents"]
+    assert documents["doc_id"].tolist() == ["news.csv#1", "news.csv#2"]
+    assert documents["chars"].iloc[1] == len(rows[1]["text"])
+
+
+def test_a_parquet_dump_with_a_date_column(tmp_path: Path):
+    rows = news_rows([SEED_TEXT.read_text(encoding="utf-8")] * 2)
+    data = pd.DataFrame(rows).assign(
+        published=pd.to_datetime(["2023-05-06 10:00", "2023-05-07 23:00"]), url=["u0", "u1"]
+    )
+    data.drop(columns="date").to_parquet(tmp_path / "news.parquet")
+    pipeline.run([tmp_path / "news.parquet"], tmp_path / "out", meta_fields="date=published,url")
+    done = tables(tmp_path / "out")
+    documents = done["documents"]
+    assert documents["date"].tolist() == ["2023-05-06", "2023-05-07"]
+    assert documents["url"].tolist() == ["u0", "u1"] and documents["title"].isna().all()
+    dates_carried(done)
+
+
+def test_a_killed_run_over_a_dump_resumes_row_by_row(tmp_path: Path):
+    """kill -9 mid-dump: the rerun does only the rows not yet done, and the tables equal those
+    of an uninterrupted run."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DATA.rglob("*.txt"))]
+    rows = news_rows([f"{texts[n % len(texts)]}\nСообщение номер {n}.\n" for n in range(20)])
+    dump = write_dump(tmp_path / "news.jsonl", rows)
+    killed, whole = tmp_path / "killed", tmp_path / "whole"
+    script = Path(sys.executable).with_name("ru-news")
+    command = [str(script), "extract", str(dump), "--out", str(killed), "--chunk-chars", "6000"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 240
+        while len(shard_records(killed)) < 3 and process.poll() is None:
+            assert time.time() < deadline, "no shard written in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    done = sum(len(json.loads(path.read_text())["files"]) for path in shard_records(killed))
+    assert 0 < done < 20
+
+    result = pipeline.run([dump], killed, chunk_chars=6000)
+    assert (result.failed, result.processed, result.unchanged) == (0, 20 - done, done)
+    pipeline.run([dump], whole, chunk_chars=6000)
+    for table, df in tables(whole).items():
+        pd.testing.assert_frame_equal(ordered(tables(killed)[table]), ordered(df))
+
+
+@pytest.mark.gold
+def test_1000_nerel_rows_as_jsonl_and_csv(tmp_path: Path):
+    """A thousand NEREL news texts (dev, test, train) as dump rows with made-up dates."""
+    texts = sorted(dataset("nerel").rglob("*.txt"))[:1000]
+    rows = news_rows([path.read_text(encoding="utf-8") for path in texts])
+    jsonl = write_dump(tmp_path / "nerel.jsonl", rows[:500])
+    csv = write_dump(tmp_path / "nerel.csv", rows[500:])
+    result = pipeline.run([jsonl, csv], tmp_path / "out", workers=2)
+    assert (result.inputs, result.failed) == (len(rows), 0)
+    done = tables(tmp_path / "out")
+    assert done["documents"]["date"].notna().all()
+    dates_carried(done)
