@@ -63,6 +63,7 @@ COLUMNS: dict[str, list[str]] = {
         "start",
         "end",
         "evidence",
+        "status",
     ],
 }
 DTYPES: dict[str, str] = {
@@ -91,6 +92,7 @@ DTYPES: dict[str, str] = {
     "attribute": "string",
     "unit": "string",
     "evidence": "string",
+    "status": "string",
     "chars": "Int64",
     "sentences": "Int64",
     "tokens": "Int64",
