@@ -14,13 +14,13 @@ from spacy.tokens import Token
 
 from ..gazetteer import fold
 from ..names import phrase_nominative
+from ..ud import SUBJECT_DEPS
 from .context import PARTICIPANTS, PARTIES, Context, Found, pairs
 from .matching import Roles
 
 # the prepositions of a document's own phrase: "договор о дружбе", "договор по СНВ",
 # "дополнение к контракту"
 TITLE_PREPOSITIONS = {"о", "об", "обо", "по", "к"}
-EVENTS_OF_A_VISIT = {"met_with", "visited"}  # "в ходе визита были подписаны документы"
 
 
 def signed_agreements(context: Context, events: list[Roles]) -> Iterator[Found]:
@@ -39,22 +39,25 @@ def signing_sides(context: Context, roles: Roles) -> list[int]:
     """The signers when two are named, else the parties "между", else (for "стороны подписали",
     or a document signed during the visit or talks the sentence names, with nobody named) the
     two states of the article."""
-    signers = context.entities_of(roles["signer"], PARTICIPANTS)
+    # "заместитель министра Сергей Колотухин и госсекретарь Хуан Коста": the parser may hang
+    # the second name on the first title
+    named = [
+        c
+        for signer in roles["signer"]
+        for t in [signer, *signer.conjuncts]
+        for c in t.children
+        if c.dep_ == "appos"
+    ]
+    signers = context.entities_of([*roles["signer"], *named], PARTICIPANTS)
     if len(signers) >= 2:
         return signers
     parties = context.entities_of(roles["party"], PARTIES)
     if len(parties) >= 2:
         return parties
-    collective = any(context.is_collective(t) for t in roles["signer"])
-    if collective or (not roles["signer"] and not parties and during_visit(context, roles)):
+    collective = any(t.dep_ in SUBJECT_DEPS and context.is_collective(t) for t in roles["signer"])
+    if collective or (not roles["signer"] and not parties and roles["during"]):
         return context.article_parties()
     return []
-
-
-def during_visit(context: Context, roles: Roles) -> bool:
-    """The sentence names a visit or talks the signing was part of ("в ходе визита", "по
-    итогам переговоров")."""
-    return any(context.cue_of(t)[0] in EVENTS_OF_A_VISIT for t in roles.trigger.sent)
 
 
 def document_title(context: Context, document: Token) -> str:
@@ -74,7 +77,7 @@ def document_title(context: Context, document: Token) -> str:
     last = tokens[-1] if contiguous else document  # contiguous: inflect it as one phrase
     noun = document.doc[document.i : last.i + 1]
     title = phrase_nominative(noun)
-    title = title.lower() if noun.text[:1].isupper() else title
+    title = title[:1].lower() + title[1:]  # "Соглашение" at a sentence start; "по ПРО" kept
     return " ".join([title, *(t.text for t in tokens if t.i > last.i)])
 
 
