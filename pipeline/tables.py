@@ -78,6 +78,7 @@ COLUMNS: dict[str, list[str]] = {
         "start",
         "end",
         "evidence",
+        "status",
     ],
 }
 # The document's date is the last column of quotes and relations (a time series without a join),
@@ -116,6 +117,7 @@ DTYPES: dict[str, str] = {
     "attribute": "string",
     "unit": "string",
     "evidence": "string",
+    "status": "string",
     "chars": "Int64",
     "sentences": "Int64",
     "tokens": "Int64",

@@ -79,6 +79,17 @@ def has(found, relation, a, b, symmetric=True):
         ("Третий контракт был подписан между ФИДЕ и Мехико.", "signed_agreement", "ФИДЕ", "Мехико", "контракт"),
         ("«Газпром» и CNPC заключили сделку о поставках газа.", "signed_agreement", "Газпром", "CNPC", "сделка о поставках газа"),
         ("«Газпром» подписал соглашение с CNPC о поставках газа.", "signed_agreement", "Газпром", "CNPC", "соглашение о поставках газа"),
+        # object first, agents of a passive or a participle, a co-signer inside the document,
+        # a part or a set of documents, "поставили подписи под", "парафировали"
+        ("Договор подписали глава «Роснефти» Игорь Сечин и глава «Транснефти» Николай Токарев.", "signed_agreement", "Игорь Сечин", "Николай Токарев", "договор"),
+        ("Соглашение подписано министром финансов России Антоном Силуановым и министром экономики Германии Петером Альтмайером.", "signed_agreement", "Антон Силуанов", "Петер Альтмайер", "соглашение"),
+        ("В меморандуме, подписанном Россией, Китаем и Индией, говорится о сотрудничестве.", "signed_agreement", "Китай", "Индия", "меморандум"),
+        ("Армения подписала в Ереване совместную с Ираном декларацию о сотрудничестве.", "signed_agreement", "Армения", "Иран", "декларация о сотрудничестве"),
+        ("Грузия подписала политическую часть соглашения об ассоциации с ЕС.", "signed_agreement", "Грузия", "Европейский союз", "часть соглашения об ассоциации с ЕС"),
+        ("Франция и Германия подписали пакет соглашений о сотрудничестве.", "signed_agreement", "Франция", "Германия", "пакет соглашений о сотрудничестве"),
+        ("Сергей Лавров и Джон Керри поставили подписи под совместным заявлением.", "signed_agreement", "Сергей Лавров", "Джон Керри", "заявление"),
+        ("Соглашение о партнерстве между Казахстаном и Узбекистаном было парафировано в мае.", "signed_agreement", "Казахстан", "Узбекистан", "соглашение о партнерстве"),
+        ("Договор по ПРО был подписан Леонидом Брежневым и Ричардом Никсоном.", "signed_agreement", "Леонид Брежнев", "Ричард Никсон", "договор по ПРО"),
     ],
 )
 # fmt: on
@@ -219,6 +230,10 @@ def test_trade_target(nlp, text, value, unit, year, metric):
         # a document mentioned, none signed
         ("Россия и Китай обсудили договор о дружбе.", "signed_agreement"),
         ("Лидеры России и Китая намерены подписать соглашение в следующем году.", "signed_agreement"),
+        # states that signed with others, named by nothing but a relative pronoun
+        ("Пошлины применяются к странам, которые заключили подобные соглашения с другими государствами.", "signed_agreement"),
+        # a signing at an event that is not the one the sentence is about
+        ("Соглашение было подписано в последний день визита Си Цзиньпина в США. Китай и США спорят. Китай и США торгуют.", "signed_agreement"),
         # a visit planned by nobody named
         ("Государственный визит в Японию перенесли на осень.", "visited"),
     ],
@@ -383,3 +398,41 @@ def test_a_joined_verb_with_its_own_subject_keeps_it(nlp):
     assert {(r["subject"], r["object"]) for r in rows if r["relation"] == "met_with"} == {
         ("Си Цзиньпин", "Нарендра Моди")
     }
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "relation", "status"),
+    [
+        # announced: a future form, a plan word over the event or on it
+        ("Россия и Китай намерены подписать договор о дружбе.", "signed_agreement", "planned"),
+        ("Владимир Путин и Си Цзиньпин подпишут соглашение о сотрудничестве.", "signed_agreement", "planned"),
+        ("Договор о дружбе будет подписан Россией и Китаем.", "signed_agreement", "planned"),
+        ("Встреча Владимира Путина и Си Цзиньпина пройдёт в Кремле.", "met_with", "planned"),
+        ("Визит Владимира Путина в Китай запланирован на май.", "visited", "planned"),
+        ("Владимир Путин и Си Цзиньпин планируют провести переговоры в Пекине.", "met_with", "planned"),
+        # done
+        ("Россия и Китай подписали договор о дружбе.", "signed_agreement", "done"),
+        ("Встреча Владимира Путина и Си Цзиньпина прошла в Кремле.", "met_with", "done"),
+        ("Владимир Путин посетил Китай.", "visited", "done"),
+    ],
+)
+# fmt: on
+def test_status_says_whether_the_event_is_done(nlp, text, relation, status):
+    rows = [r for r in relations(nlp, text) if r["relation"] == relation]
+    assert rows and {r["status"] for r in rows} == {status}, rows
+
+
+def test_each_document_of_a_pair_is_a_row(nlp):
+    text = ("Министры Сергей Лавров и Ван И подписали соглашение о морском судоходстве, а также "
+            "меморандум о культурном обмене.")
+    rows = [r for r in relations(nlp, text) if r["relation"] == "signed_agreement"]
+    assert {r["attribute"] for r in rows} >= {"соглашение о морском судоходстве",
+                                              "меморандум о культурном обмене"}, rows
+
+
+def test_the_parties_stand_for_the_two_states_of_the_article(nlp):
+    text = ("Премьер-министр Индии прибыл в Россию. Россия и Индия — давние партнёры. "
+            "В ходе визита стороны подписали договор о дружбе. Индия и Россия обсудили торговлю.")
+    rows = [r for r in relations(nlp, text) if r["relation"] == "signed_agreement"]
+    assert [frozenset((r["subject"], r["object"])) for r in rows] == [frozenset(("Россия", "Индия"))]

@@ -24,6 +24,10 @@ PARTIES = {STATE, ORG, PLACE}  # "между Москвой и Пекином": 
 DEAL_PARTIES = PARTIES | {PERSON}  # "Абрамович купил «Челси»"
 THIRD_PERSON = {"он", "она", "оно", "они"}  # pronoun lemmas
 DEMONSTRATIVES = {"этот", "данный", "тот"}  # "эта компания" still points back
+DONE, PLANNED = "done", "planned"  # a relation row's status
+# how an event word hangs under a head that makes it announced: "намерены подписать",
+# "провести переговоры", "визит запланирован"
+PLANNED_ARGUMENTS = {"xcomp", "obj", "nsubj", "nsubj:pass", "csubj", "csubj:pass"}
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Lexicons:
     org_anaphors: frozenset[str]  # "компания", "банк" (org_anaphors.tsv)
     posts: PostLexicon  # posts.tsv, as the linking stage reads it
     speech_cues: CueLexicon  # speech_cues.tsv, as the quote stage reads it
+    plans: dict[str, str]  # lemma → "governor"/"modifier" of an announced event (plan_cues.tsv)
 
 
 def cue_table(text: str) -> dict[str, str]:
@@ -48,6 +53,11 @@ def deal_kind_table(text: str) -> dict[str, str]:
     """relation_cues.tsv: lemma → what the deal is ("купить" → "покупка"), a deal row's
     attribute."""
     return {row["lemma"]: row["kind"] for row in tsv_rows(text) if row["kind"]}
+
+
+def plan_table(text: str) -> dict[str, str]:
+    """plan_cues.tsv: folded lemma → how it makes an event announced ("governor", "modifier")."""
+    return {fold(row["lemma"]): row["role"] for row in tsv_rows(text)}
 
 
 def money_table(text: str) -> dict[str, tuple[str, str]]:
@@ -70,6 +80,7 @@ class Found:
     value: float | None = None
     unit: str | None = None
     year: int | None = None
+    status: str | None = None  # DONE/PLANNED; None: the stage reads it from the sentence's events
 
 
 class Context:
@@ -92,6 +103,44 @@ class Context:
 
     def of_relation(self, events: list[Roles], relation: str) -> Iterator[Roles]:
         return (roles for roles in events if self.cue_of(roles.trigger)[0] == relation)
+
+    def status_of(self, trigger: Token) -> str:
+        """PLANNED for an event announced, not yet done: a future form ("подпишут", "будут
+        подписаны", "встреча пройдёт"), a plan word over it ("намерены подписать", "визит
+        запланирован", "планируют провести переговоры") or on it ("предстоящий визит");
+        else DONE."""
+        if any(c.dep_ == "amod" and self.plan_role(c) == "modifier" for c in trigger.children):
+            return PLANNED
+        token = trigger
+        for _ in range(3):  # the event word, then up to two heads it is the argument of
+            if is_future(token) or (token is not trigger and self.plan_role(token) == "governor"):
+                return PLANNED
+            if token.dep_ not in PLANNED_ARGUMENTS or token.head is token:
+                break
+            token = token.head
+        return DONE
+
+    def plan_role(self, token: Token) -> str:
+        return self.lexicons.plans.get(folded_key(token.lemma_), "")
+
+    def article_parties(self) -> list[int]:
+        """The two states the article is about, for "стороны", "страны" or a document signed
+        with nobody named: the two most mentioned, when a third is clearly mentioned less
+        (else nothing: the text does not say which two)."""
+        states = sorted(
+            (e for e in self.entities.values() if e["type"] == STATE),
+            key=lambda e: -e["mentions"],
+        )
+        if len(states) < 2 or states[1]["mentions"] < 2:
+            return []
+        if len(states) > 2 and states[2]["mentions"] >= states[1]["mentions"]:
+            return []
+        return [states[0]["id"], states[1]["id"]]
+
+    def is_collective(self, token: Token) -> bool:
+        """ "стороны", "страны": a plural standing for the parties the article is about."""
+        plural = "Plur" in token.morph.get("Number")
+        return plural and self.cue_of(token) == ("parties", "collective")
 
     def entity_at(self, token: Token, types: set[str]) -> int | None:
         """The entity a token names (its longest linked mention of these types)."""
@@ -176,6 +225,13 @@ class Context:
         return self.is_org_noun(token) and not any(
             c.dep_ in MODIFIERS and fold(c.lemma_) not in DEMONSTRATIVES for c in token.children
         )
+
+
+def is_future(token: Token) -> bool:
+    """ "подпишут", "будут подписаны", "будет встречаться"."""
+    return "Fut" in token.morph.get("Tense") or any(
+        c.dep_ in {"aux", "aux:pass"} and fold(c.text).startswith("буд") for c in token.children
+    )
 
 
 def named_by(tokens: list[Token], find: Callable[[Token], int | None]) -> list[int]:

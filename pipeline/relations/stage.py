@@ -8,7 +8,7 @@ copies), written by `to_disk`; the matchers are rebuilt when the files change.""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -19,6 +19,8 @@ from ..rules import RuleComponent, RuleFiles, json_data
 from ..tokenizer import sentence_ids
 from .agreements import signed_agreements
 from .context import (
+    DONE,
+    PLANNED,
     Context,
     Found,
     Lexicons,
@@ -26,6 +28,7 @@ from .context import (
     deal_kind_table,
     money_table,
     org_anaphor_set,
+    plan_table,
 )
 from .deals import deals
 from .matching import Roles, TriggerMatcher, compile_patterns
@@ -34,6 +37,7 @@ from .positions import inferred_positions, positions, predicated_posts
 from .trade import trade_targets
 
 SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}  # "deal" has a direction
+TOLD_APART_BY_ATTRIBUTE = {"holds_position", "deal", "signed_agreement"}
 RULE_FILES = {
     "patterns": "relation_patterns.json",
     "cues": "relation_cues.tsv",
@@ -41,6 +45,7 @@ RULE_FILES = {
     "org_anaphors": "org_anaphors.tsv",
     "posts": "posts.tsv",  # post phrases: "назначен премьер-министром", "стал депутатом"
     "speech_cues": "speech_cues.tsv",  # "сообщает Reuters": an outlet, not a deal's party
+    "plans": "plan_cues.tsv",  # "намерены подписать", "предстоящий визит": a planned event
 }
 
 
@@ -64,6 +69,7 @@ class Relation:
     start: int
     end: int
     evidence: str
+    status: str  # "done", or "planned" for an event announced ("подпишут", "визит запланирован")
 
 
 class RelationFinder(RuleComponent):
@@ -92,6 +98,7 @@ class RelationFinder(RuleComponent):
             org_anaphors=self.rules.built("org_anaphors", org_anaphor_set),
             posts=self.rules.built("posts", post_lexicon),
             speech_cues=self.rules.built("speech_cues", cue_lexicon),
+            plans=self.rules.built("plans", plan_table),
         )
 
     def patterns(self) -> dict[str, list[dict]]:
@@ -111,7 +118,9 @@ class RelationFinder(RuleComponent):
         context = Context(doc, self.lexicons(), self.anaphor_window)
         events = [roles for roles in self.events(doc) if not roles.cancelled]
         visited = list(visits(context, events))
-        found = unique(
+        found = with_status(
+            context,
+            events,
             [
                 *signed_agreements(context, events),
                 *meetings(context, events),
@@ -120,8 +129,9 @@ class RelationFinder(RuleComponent):
                 *visited,
                 *positions(context, visited),
                 *predicated_posts(context, events),
-            ]
+            ],
         )
+        found = unique(found)
         doc._.relation_positions = inferred_positions(context, found)
         doc._.relations = [asdict(row) for row in rows(doc, found)]
         return doc
@@ -133,17 +143,39 @@ def deal_kinds(rules: RuleFiles | None = None) -> dict[str, str]:
     return (rules or RuleFiles(RULE_FILES)).built("cues", deal_kind_table)
 
 
+def with_status(context: Context, events: list[Roles], found: list[Found]) -> list[Found]:
+    """Each row's status: the one its family read from its own trigger, else PLANNED when every
+    event word of its relation in its sentence is announced, not done ("Встреча пройдёт в
+    Кремле", "визит запланирован")."""
+    statuses: dict[tuple[str, int], set[str]] = {}
+    for roles in events:
+        key = (context.cue_of(roles.trigger)[0], roles.trigger.sent.start)
+        statuses.setdefault(key, set()).add(context.status_of(roles.trigger))
+    return [
+        item
+        if item.status is not None
+        else replace(
+            item,
+            status=PLANNED
+            if statuses.get((item.relation, item.sentence.start)) == {PLANNED}
+            else DONE,
+        )
+        for item in found
+    ]
+
+
 def unique(found: list[Found]) -> list[Found]:
     """One row per relation and (unordered, for symmetric relations) pair of entities; a
-    person's posts and a pair's deals are told apart by what they are (the attribute)."""
+    person's posts, a pair's deals and its documents are told apart by what they are (the
+    attribute). Of an event both announced and done, the done one is kept."""
     seen, kept = set(), []
-    for item in found:
+    for item in sorted(found, key=lambda f: f.status == PLANNED):
         pair = (
             frozenset((item.subject, item.object))
             if item.relation in SYMMETRIC
             else (item.subject, item.object)
         )
-        kind = item.attribute if item.relation in {"holds_position", "deal"} else None
+        kind = item.attribute if item.relation in TOLD_APART_BY_ATTRIBUTE else None
         key = (item.relation, pair, kind)
         if key not in seen:
             seen.add(key)
@@ -176,6 +208,7 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
             start,
             start + len(text),
             text,
+            item.status or DONE,
         )
 
 
