@@ -203,10 +203,19 @@ def make_relation_finder(
     cues: str,
     money: str,
     org_anaphors: str,
+    posts: str,
+    speech_cues: str,
     anaphor_window: int,
     max_steps: int,
 ) -> RelationFinder:
     """`anaphor_window`: how many sentences back "компания"/"она" may point; `max_steps`: how
     far up a nominal event's clause subject, how far down a meeting's place may be."""
-    files = {"patterns": patterns, "cues": cues, "money": money, "org_anaphors": org_anaphors}
+    files = {
+        "patterns": patterns,
+        "cues": cues,
+        "money": money,
+        "org_anaphors": org_anaphors,
+        "posts": posts,
+        "speech_cues": speech_cues,
+    }
     return RelationFinder(name, files, anaphor_window, max_steps)
