@@ -71,11 +71,13 @@ def participants(context: Context, roles: Roles) -> tuple[list[int], list[int]] 
     if role == "noun":
         if not (partners or roles["held"] or roles["participant"] or roles["attendee"]):
             return None  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
-        subjects = (
-            participant_ids(context, roles["attendee"])  # named people before their states
-            or participant_ids(context, roles["participant"])
-            or participant_ids(context, roles.clause_subjects())
-        )
+        named = roles["attendee"] or roles["participant"]  # people before their states
+        if named:  # "встречи американских и советских войск" is not the clause's subjects'
+            subjects = participant_ids(context, roles["attendee"]) or participant_ids(
+                context, roles["participant"]
+            )
+        else:
+            subjects = participant_ids(context, roles.clause_subjects())
     else:
         subjects = participant_ids(context, roles["subject"])
     return [s for s in subjects if s not in partners], partners
@@ -89,6 +91,8 @@ def participant_ids(context: Context, tokens: list[Token]) -> list[int]:
     for token in tokens:
         for each in [token, *token.conjuncts]:
             named = context.named_party(each, PARTICIPANTS)
+            if named is None:  # "Бойко, который приезжал в Сочи"
+                named = context.relative_antecedent(each, PARTICIPANTS)
             if named is not None:
                 ids.extend([named, *appended_names(context, each)])
             elif each.morph.get("Animacy") == ["Anim"]:
@@ -169,6 +173,19 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
             for target in dict.fromkeys(targets):
                 if visitor != target:
                     yield Found("visited", visitor, target, roles.trigger.sent, kind)
+    yield from guest_visits(context, events)
+
+
+def guest_visits(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """ "Путин принял в Кремле Чавушоглу": the host is at home, so the guest came to the
+    place where he was received (a meeting "held there while travelling")."""
+    for roles in context.of_relation(events, "met_with"):
+        if context.cue_of(roles.trigger)[1] != "host":
+            continue
+        places = context.entities_of(roles["venue"], VENUES)
+        for guest in context.entities_of(roles["guest"], {PERSON}):
+            for place in places:
+                yield Found("visited", guest, place, roles.trigger.sent)
 
 
 def visit_owner(context: Context, roles: Roles) -> list[int]:
