@@ -1,10 +1,12 @@
 """met_with and visited.
 
-- met_with: the subjects of "встретиться" (or "обсудить" with a partner), of the clause holding
-  "переговоры/встречу", the genitives of "встреча Путина и Си", and whoever the meeting is "с";
-  the place when the trigger has one ("в Пекине");
-- visited: the visitor of "визит/посетить/прибыть" (subject, possessive "его визит", genitive
-  "визит Путина") and the state or place visited; the kind of visit as attribute.
+- met_with: every pair of the subjects of "встретиться" (or "обсудить/поговорить" with a
+  partner), of the clause holding "переговоры/встречу", the genitives of "встреча Путина и Си",
+  whoever took part ("в которых участвовали", "во встрече принял участие") and whoever the
+  meeting is "с"; the place ("в Пекине", "в Москве прошли переговоры") or "телефон" as attribute;
+- visited: the visitor of "визит/посетить/прибыть/побывать" (subject, "который", the person a
+  participle describes, possessive "его визит", genitive "визит Путина") and the state or place
+  visited, the kind of visit as attribute; a host's guest visited where he was received.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class Meeting:
     """Who met, and in which sentence: "Во встрече также принял участие X" adds a participant to
     the meeting the sentences before told of."""
 
-    participants: list[int]
+    participants: tuple[int, ...]
     sentence: Span
     attribute: str | None
 
@@ -49,11 +51,12 @@ def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
         attribute = PHONE if roles["phone"] else meeting_place(context, roles)
         attendees = participant_ids(context, roles["attendee"])
         if attendees and joins(roles) and last and near(context, last, roles):
-            first, second = last.participants, attendees  # "Во встрече также принял участие X"
+            # "Во встрече также принял участие X"
+            first, second = list(last.participants), attendees
             attribute = attribute or last.attribute
         for a, b in meeting_pairs(context, first, second, bool(attendees)):
             yield Found("met_with", a, b, sentence, attribute)
-        last = Meeting([*first, *second], sentence, attribute) if first or second else last
+        last = Meeting((*first, *second), sentence, attribute) if first or second else last
 
 
 def participants(context: Context, roles: Roles) -> tuple[list[int], list[int]] | None:
