@@ -185,7 +185,6 @@ def rows(doc: Doc, found: list[Found]) -> Iterator[Relation]:
     assigns=["doc._.relations", "doc._.relation_positions"],
     requires=[
         "doc.spans",
-        "doc.sents",
         "doc._.entities",
         "doc._.posts",
         "span._.entity_id",
