@@ -436,3 +436,63 @@ def test_the_parties_stand_for_the_two_states_of_the_article(nlp):
             "В ходе визита стороны подписали договор о дружбе. Индия и Россия обсудили торговлю.")
     rows = [r for r in relations(nlp, text) if r["relation"] == "signed_agreement"]
     assert [frozenset((r["subject"], r["object"])) for r in rows] == [frozenset(("Россия", "Индия"))]
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "relation", "expected", "attribute"),
+    [
+        # a title with its name, and "между … и его коллегой"
+        ("Предложение было сделано в ходе переговоров между министрами энергетики России Александром Новаком и его украинским коллегой Юрием Проданом.", "met_with", {("Александр Новак", "Юрий Продан")}, None),
+        # everyone at trilateral talks met everyone
+        ("Об этом рассказал министр Алексей Улюкаев по итогам трехсторонних переговоров с еврокомиссаром по торговле Карелом де Гюхтом и министром иностранных дел Украины Павлом Климкиным.", "met_with", {("Алексей Улюкаев", "Карел де Гюхт"), ("Алексей Улюкаев", "Павел Климкин"), ("Карел де Гюхт", "Павел Климкин")}, None),
+        # who took part, the place of the verb that held the talks, and who joined them
+        ("29 августа в Москве прошли двусторонние переговоры России и ЕС, в которых участвовали министр энергетики РФ Александр Новак, еврокомиссар по энергетике Гюнтер Эттингер и глава «Газпрома» Алексей Миллер.", "met_with", {("Александр Новак", "Гюнтер Эттингер"), ("Александр Новак", "Алексей Миллер"), ("Гюнтер Эттингер", "Алексей Миллер")}, "Москва"),
+        ("Миллер 2 апреля провел встречу с руководителями европейских компаний. Во встрече приняли участие руководители германской Ruhrgas, итальянской Eni и французской Gas de France.", "met_with", {("Миллер", "Ruhrgas"), ("Миллер", "Eni"), ("Миллер", "Gas de France"), ("Ruhrgas", "Eni"), ("Ruhrgas", "Gas de France"), ("Eni", "Gas de France")}, None),
+        # representatives stand for their states; talks with many states are separate talks
+        ("Россельхознадзор провел переговоры с представителями КНР, Турции и Сербии.", "met_with", {("Россельхознадзор", "Китай"), ("Россельхознадзор", "Турция"), ("Россельхознадзор", "Сербия")}, None),
+        # a gerund clause, its place
+        ("Об этом заявил президент Владимир Путин, открывая в Кремле переговоры с премьер-министром Испании Хосе Мария Аснаром.", "met_with", {("Владимир Путин", "Хосе Мария Аснар")}, "Кремль"),
+        # "поговорил", "пообщался", by phone
+        ("Эммануэль Макрон поговорил по телефону с Олафом Шольцем.", "met_with", {("Эммануэль Макрон", "Олаф Шольц")}, "телефон"),
+        ("Накануне Сергей Лавров пообщался с Энтони Блинкеном.", "met_with", {("Сергей Лавров", "Энтони Блинкен")}, None),
+        ("Владимир Путин встретил в аэропорту Внуково премьер-министра Индии Нарендру Моди.", "met_with", {("Владимир Путин", "Нарендра Моди")}, None),
+        # "который" stands for the name before it; the place a visitor came to for the meeting
+        ("Министру энергетики Юрию Бойко, который приезжал накануне в Сочи на встречу с Дмитрием Медведевым, было заявлено, что сотрудничество следует строить иначе.", "met_with", {("Юрий Бойко", "Дмитрий Медведев")}, "Сочи"),
+        ("Министру энергетики Юрию Бойко, который приезжал накануне в Сочи на встречу с Дмитрием Медведевым, было заявлено, что сотрудничество следует строить иначе.", "visited", {("Юрий Бойко", "Сочи")}, None),
+        # a visitor in a participle clause, "находится с визитом в"
+        ("Президент США Барак Обама, находящийся с визитом в ЮАР, выступил в университете.", "visited", {("Барак Обама", "ЮАР")}, None),
+        ("Госсекретарь Энтони Блинкен, прибывший в Пекин, провёл переговоры.", "visited", {("Энтони Блинкен", "Пекин")}, None),
+        ("Нарендра Моди побывал в Москве.", "visited", {("Нарендра Моди", "Москва")}, None),
+        # a guest received by a host came to where he was received
+        ("Президент России Владимир Путин принял в Кремле министра иностранных дел Турции Мевлюта Чавушоглу.", "visited", {("Мевлют Чавушоглу", "Кремль")}, None),
+    ],
+)
+# fmt: on
+def test_meeting_pairs(nlp, text, relation, expected, attribute):
+    """Every pair of participants (or visitor and place) the sentence gives, with the place."""
+    rows = [r for r in relations(nlp, text) if r["relation"] == relation]
+    for a, b in expected:
+        row = has(rows, relation, a, b, symmetric=relation == "met_with")
+        assert row is not None, (a, b, rows)
+        if attribute is not None:
+            assert row["attribute"] == attribute, row
+    assert len(rows) == len(expected), rows
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        # a meeting of others, long ago
+        ("Трамп и Путин сделали совместное заявление к 75-летию исторической встречи американских и советских войск на реке Эльба.", "met_with"),
+        # a host's object that is no guest
+        ("Владимир Путин встретил Новый год в Москве.", "met_with"),
+        ("Владимир Путин встретил Новый год в Москве.", "visited"),
+        # talks nobody took part in by name, only a place
+        ("Во встрече в Москве приняли участие около ста человек.", "met_with"),
+    ],
+)
+# fmt: on
+def test_no_meeting(nlp, text, relation):
+    assert not [r for r in relations(nlp, text) if r["relation"] == relation]

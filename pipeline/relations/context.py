@@ -28,6 +28,7 @@ DONE, PLANNED = "done", "planned"  # a relation row's status
 # how an event word hangs under a head that makes it announced: "намерены подписать",
 # "провести переговоры", "визит запланирован"
 PLANNED_ARGUMENTS = {"xcomp", "obj", "nsubj", "nsubj:pass", "csubj", "csubj:pass"}
+RELATIVES = {"который"}  # "Бойко, который приезжал": the entity before it
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,15 @@ class Context:
         reports the news; it is nobody the next sentence goes on about."""
         verb = phrase_head(subject).head
         return verb.i < subject.i and is_cue_verb(verb, self.lexicons.speech_cues)
+
+    def relative_antecedent(self, token: Token, types: set[str]) -> int | None:
+        """What "который" stands for: the entity named just before it ("министру Юрию Бойко,
+        который приезжал в Сочи"), read by position, as the parser often hangs the relative
+        clause on the main verb."""
+        if fold(token.lemma_) not in RELATIVES:
+            return None
+        before = [t for t in self.doc[token.sent.start : token.i] if not t.is_punct]
+        return self.entity_at(before[-1], types) if before else None
 
     def named_inside(self, tokens: list[Token]) -> set[int]:
         """Entities named inside the mentions of these tokens ("Россия" in "Правительство

@@ -1,56 +1,152 @@
 """met_with and visited.
 
-- met_with: the subjects of "встретиться" (or "обсудить" with a partner), of the clause holding
-  "переговоры/встречу", the genitives of "встреча Путина и Си", and whoever the meeting is "с";
-  the place when the trigger has one ("в Пекине");
-- visited: the visitor of "визит/посетить/прибыть" (subject, possessive "его визит", genitive
-  "визит Путина") and the state or place visited; the kind of visit as attribute.
+- met_with: every pair of the subjects of "встретиться" (or "обсудить/поговорить" with a
+  partner), of the clause holding "переговоры/встречу", the genitives of "встреча Путина и Си",
+  whoever took part ("в которых участвовали", "во встрече принял участие") and whoever the
+  meeting is "с"; the place ("в Пекине", "в Москве прошли переговоры") or "телефон" as attribute;
+- visited: the visitor of "визит/посетить/прибыть/побывать" (subject, "который", the person a
+  participle describes, possessive "его визит", genitive "визит Путина") and the state or place
+  visited, the kind of visit as attribute; a host's guest visited where he was received.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from spacy.tokens import Token
+from spacy.tokens import Span, Token
 
 from ..gazetteer import fold
-from ..schema import PERSON, PLACE, STATE
+from ..schema import ORG, PERSON, PLACE, STATE
 from .context import PARTICIPANTS, Context, Found, pairs
 from .matching import Roles
 
 DESTINATIONS = {STATE, PLACE}
+SIDES = {STATE, ORG}  # "с представителями КНР", "руководители Ruhrgas": the side they speak for
+VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
+PHONE = "телефон"  # the attribute of a meeting held by phone
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """Who met, and in which sentence: "Во встрече также принял участие X" adds a participant to
+    the meeting the sentences before told of."""
+
+    participants: tuple[int, ...]
+    sentence: Span
+    attribute: str | None
 
 
 def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
-    """Participants: the subjects of "встретиться" (or "обсудить" with a partner), of the
-    clause holding "переговоры", the genitives of "встреча Путина и Си", and whoever the
-    meeting is "с"; the place as attribute."""
+    """Every pair of participants of each meeting (`participants`), with its place ("в Пекине",
+    "в Москве прошли переговоры") or "телефон" as attribute; who "принял участие во встрече"
+    joins the meeting told of just before."""
+    last: Meeting | None = None
     for roles in context.of_relation(events, "met_with"):
-        role = context.cue_of(roles.trigger)[1]
-        if role == "noun":  # "встреча Путина и Си", else the clause's: "Путин провёл встречу"
-            subjects = context.entities_of(roles["participant"], PARTICIPANTS) or (
-                context.entities_of(roles.clause_subjects(), PARTICIPANTS)
+        found = participants(context, roles)
+        if found is None:
+            continue
+        first, second = found
+        sentence = roles.trigger.sent
+        attribute = PHONE if roles["phone"] else meeting_place(context, roles)
+        attendees = participant_ids(context, roles["attendee"])
+        if attendees and joins(roles) and last and near(context, last, roles):
+            # "Во встрече также принял участие X"
+            first, second = list(last.participants), attendees
+            attribute = attribute or last.attribute
+        for a, b in meeting_pairs(context, first, second, bool(attendees)):
+            yield Found("met_with", a, b, sentence, attribute)
+        last = Meeting((*first, *second), sentence, attribute) if first or second else last
+
+
+def participants(context: Context, roles: Roles) -> tuple[list[int], list[int]] | None:
+    """(the meeting's own side, its partners "с …"): the subjects of "встретиться" (or
+    "обсудить" with a partner), of the clause holding "переговоры", the genitives of "встреча
+    Путина и Си", whoever "участвовал" in it; None when the trigger names no meeting of them."""
+    role = context.cue_of(roles.trigger)[1]
+    partners = participant_ids(context, roles["partner"])
+    if role == "host":  # "принял премьер-министра Индии": only a person is a guest
+        partners = context.entities_of(roles["guest"], {PERSON})
+        if not partners:
+            return None
+    if role == "talk" and not partners:
+        return None  # "Россия и Китай обсудили торговлю" is not a meeting
+    if role == "noun":
+        if not (partners or roles["held"] or roles["participant"] or roles["attendee"]):
+            return None  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
+        named = roles["attendee"] or roles["participant"]  # people before their states
+        if named:  # "встречи американских и советских войск" is not the clause's subjects'
+            subjects = participant_ids(context, roles["attendee"]) or participant_ids(
+                context, roles["participant"]
             )
         else:
-            subjects = context.entities_of(roles["subject"], PARTICIPANTS)
-        partners = context.entities_of(roles["partner"], PARTICIPANTS)
-        if role == "host":  # "принял премьер-министра Индии": only a person is a guest
-            partners = context.entities_of(roles["guest"], {PERSON})
-            if not partners:
-                continue
-        if role == "talk" and not partners:
-            continue  # "Россия и Китай обсудили торговлю" is not a meeting
-        if role == "noun" and not partners and not roles["held"] and not roles["participant"]:
-            continue  # "к 75-летию встречи на Эльбе" names no meeting of these subjects
-        place = first_name(context, roles["place"], {PLACE, STATE})
-        subjects = [s for s in subjects if s not in partners]
-        sentence = roles.trigger.sent
-        for a in subjects:
-            for b in partners:
-                yield Found("met_with", a, b, sentence, place)
-        if not partners:
-            for a, b in pairs(subjects):
-                yield Found("met_with", a, b, sentence, place)
+            subjects = participant_ids(context, roles.clause_subjects())
+    else:
+        subjects = participant_ids(context, roles["subject"])
+    return [s for s in subjects if s not in partners], partners
+
+
+def participant_ids(context: Context, tokens: list[Token]) -> list[int]:
+    """The entities the tokens (and their conjuncts) name, a title by its name ("коллегой Юрием
+    Проданом"), and an unnamed person by the state or organisation they represent ("с
+    представителями КНР, Турции", "руководители германской Ruhrgas")."""
+    ids = []
+    for token in tokens:
+        for each in [token, *token.conjuncts]:
+            named = context.named_party(each, PARTICIPANTS)
+            if named is None:  # "Бойко, который приезжал в Сочи"
+                named = context.relative_antecedent(each, PARTICIPANTS)
+            if named is not None:
+                ids.extend([named, *appended_names(context, each)])
+            elif each.morph.get("Animacy") == ["Anim"]:
+                sides = [c for c in each.children if c.dep_ == "nmod" and not has_case(c)]
+                ids.extend(context.entities_of(sides, SIDES))
+    return list(dict.fromkeys(ids))
+
+
+def appended_names(context: Context, token: Token) -> list[int]:
+    """People named beside a title the parser hung them on: in "министр Александр Новак,
+    еврокомиссар Гюнтер Эттингер" both names may be the first title's."""
+    names = [c for c in token.children if c.dep_ == "appos"]
+    return [i for i in (context.entity_at(n, {PERSON}) for n in names) if i is not None]
+
+
+def has_case(token: Token) -> bool:
+    """A preposition of its own: "руководители Ruhrgas" is theirs, "с Россией" is not."""
+    return any(c.dep_ == "case" for c in token.children)
+
+
+def meeting_pairs(
+    context: Context, first: list[int], second: list[int], attended: bool
+) -> Iterator[tuple[int, int]]:
+    """Each side with the other; people on one side met each other too ("с Саркози и
+    Баррозу"), and so did all who took part ("в которых участвовали A, B и C"), while states and
+    organisations met "с" are separate talks ("с представителями КНР, Турции")."""
+    yield from pairs(first)
+    for a in first:
+        for b in second:
+            yield a, b
+    for a, b in pairs(second):
+        if attended or context.entities[a]["type"] == context.entities[b]["type"] == PERSON:
+            yield a, b
+
+
+def joins(roles: Roles) -> bool:
+    """ "Во встрече приняли участие A и B": the meeting itself names nobody, so it is one told
+    of before."""
+    return not (roles["participant"] or roles["partner"] or roles["held"])
+
+
+def near(context: Context, meeting: Meeting, roles: Roles) -> bool:
+    """The meeting told of at most `anaphor_window` sentences before this trigger."""
+    return meeting.sentence.start >= context.window_start(roles.trigger)
+
+
+def meeting_place(context: Context, roles: Roles) -> str | None:
+    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры"."""
+    return first_name(context, roles["place"], VENUES) or first_name(
+        context, roles["venue"], VENUES
+    )
 
 
 def first_name(context: Context, tokens: list[Token], types: set[str]) -> str | None:
@@ -71,8 +167,8 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
         ]
         if not targets:
             continue
-        if context.cue_of(roles.trigger)[1] == "verb":
-            visitors = context.entities_of(roles["visitor"], PARTICIPANTS)
+        if roles["visitor"] or context.cue_of(roles.trigger)[1] == "verb":
+            visitors = participant_ids(context, roles["visitor"])
         else:
             visitors = visit_owner(context, roles)
         kind = visit_kind(roles["kind"])
@@ -80,6 +176,19 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
             for target in dict.fromkeys(targets):
                 if visitor != target:
                     yield Found("visited", visitor, target, roles.trigger.sent, kind)
+    yield from guest_visits(context, events)
+
+
+def guest_visits(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """ "Путин принял в Кремле Чавушоглу": the host is at home, so the guest came to the
+    place where he was received (a meeting "held there while travelling")."""
+    for roles in context.of_relation(events, "met_with"):
+        if context.cue_of(roles.trigger)[1] != "host":
+            continue
+        places = context.entities_of(roles["venue"], VENUES)
+        for guest in context.entities_of(roles["guest"], {PERSON}):
+            for place in places:
+                yield Found("visited", guest, place, roles.trigger.sent)
 
 
 def visit_owner(context: Context, roles: Roles) -> list[int]:
