@@ -256,7 +256,7 @@ def is_outlet(ctx: QuoteContext, token: Token | None) -> bool:
 
 def attributed_quote(ctx: QuoteContext, start: int, end: int, cue: Token) -> Found:
     """Direct speech with its cue, speaker and relaying outlet."""
-    speaker, via = sources(cue)
+    speaker, via = sources(ctx, cue)
     return Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), speaker, via=via)
 
 
@@ -522,7 +522,7 @@ def indirect_quote(
         return Found("indirect", *content, cue_name, cue_chars, speaker, relaying=True)
     if not reports_speech(cue):
         return None
-    speaker, via = sources(cue)
+    speaker, via = sources(ctx, cue)
     if is_gerund(cue) or is_first_person(cue):
         clause = complement(ctx, cue, restricted_frame(cue, frame))
         return Found("indirect", *clause, cue_name, cue_chars, speaker, via=via) if clause else None
@@ -791,12 +791,23 @@ def subject_of(cue: Token) -> Token | None:
     return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
 
 
-def sources(cue: Token) -> tuple[Token | None, Token | None]:
+def sources(ctx: QuoteContext, cue: Token) -> tuple[Token | None, Token | None]:
     """(speaker, relaying outlet) of a cue: "сообщает Reuters со ссылкой на главу РФПИ" and
-    "приводит слова Миллера ТАСС" name whose words they are apart from who relays them."""
+    "приводит слова Миллера ТАСС" name whose words they are apart from who relays them. A
+    document or a press office cited ("со ссылкой на сообщение пресс-службы") leaves the
+    outlet the speaker."""
     subject = subject_of(cue)
     cited = cited_source(cue)
-    return (cited, subject) if cited is not None else (subject, None)
+    if cited is None or not names_person(ctx, cited):
+        return subject, None
+    return cited, subject
+
+
+def names_person(ctx: QuoteContext, token: Token) -> bool:
+    """A person is named at the token or in its phrase ("главу РФПИ Кирилла Дмитриева")."""
+    return any(
+        m.label_ == PERSON for t in token.subtree for m in ctx.mentions.covering(t.i)
+    ) or fold(token.text) in POSSESSIVES
 
 
 def cited_source(cue: Token) -> Token | None:
