@@ -38,10 +38,10 @@ from spacy.tokens import Doc, Span, Token
 from .entities import MentionIndex
 from .gazetteer import fold, lemmas_match
 from .lexicon import LemmaSequences
-from .rules import RuleComponent, RuleFiles, tsv_rows
+from .rules import RuleComponent, RuleFiles, lines, tsv_rows
 from .schema import MENTIONS_KEY, NAME, PERSON
 from .tokenizer import sentence_ids
-from .ud import ABOUT, SUBJECT_DEPS, preposition
+from .ud import ABOUT, NAME_PARTS, SUBJECT_DEPS, preposition
 
 OPENING = {"«": "»", "„": "“", "“": "”", "‘": "’"}
 DASHES = {"—", "–", "-", "−"}
@@ -52,7 +52,9 @@ STRAIGHT = '"'
 CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
-RULE_FILES = {"cues": "speech_cues.tsv"}
+PERSONAL_PRONOUNS = {"он", "она"}
+RULE_FILES = {"cues": "speech_cues.tsv", "own_speakers": "quote_own_speakers.txt"}
+RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class QuoteContext:
     text: str
     mentions: MentionIndex
     cues: CueLexicon
+    own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -198,6 +201,7 @@ class QuoteFinder(RuleComponent):
             doc.text,
             MentionIndex(doc.spans.get(MENTIONS_KEY, [])),
             self.rules.built("cues", cue_lexicon),
+            self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -903,11 +907,40 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
     speakers, two rows with the same content and the quote_id of the first as their group."""
     sentence_of = sentence_ids(ctx.doc)
     number = 0
+    last: Quote | None = None  # the last quote of a named person
     for quote in found:
         group = number
         for speaker in co_speakers(quote.speaker):
-            yield record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
+            row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
+            if row.speaker is None and last is not None and takes_last_speaker(ctx, speaker):
+                if row.sentence_id - last.sentence_id <= RUN_SENTENCES:
+                    row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
+            if entity_type(ctx.doc, row.speaker_id) == PERSON:
+                last = row
+            yield row
             number += 1
+
+
+def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
+    """An unresolved "он", "чиновник", "глава Минэнерго Украины" in a run of quotes is the last
+    person quoted ("a run of direct speech keeps its speaker"); "представитель X" is not."""
+    if speaker is None:
+        return False
+    if speaker.pos_ == "PRON":
+        return fold(speaker.lemma_) in PERSONAL_PRONOUNS
+    return describes_person(ctx, speaker) and fold(speaker.lemma_) not in ctx.own_speakers
+
+
+def describes_person(ctx: QuoteContext, head: Token) -> bool:
+    """A speaker phrase headed by a word for a person ("глава", "представитель", "источник")."""
+    return head.pos_ == "NOUN" and (
+        "Anim" in head.morph.get("Animacy") or fold(head.lemma_) in ctx.own_speakers
+    )
+
+
+def entity_type(doc: Doc, entity_id: int | None) -> str | None:
+    entity = entity_by_id(doc, entity_id) if entity_id is not None else None
+    return entity["type"] if entity else None
 
 
 def co_speakers(speaker: Token | None) -> list[Token | None]:
@@ -949,7 +982,7 @@ def via_name(ctx: QuoteContext, via: Token | None) -> str | None:
     if via is None:
         return None
     span = speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
-    mention = speaker_entity_mention(span, via, ctx.mentions)
+    mention = speaker_entity_mention(ctx, span, via)
     entity = entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
     return entity["name"] if entity else span.text
 
@@ -965,32 +998,38 @@ def speaker_fields(ctx: QuoteContext, quote: Found):
         return None, None, None, None
     if span is None:
         return None, None, None, None
-    mention = speaker_entity_mention(span, quote.speaker, mentions)
+    mention = speaker_entity_mention(ctx, span, quote.speaker)
     entity = entity_by_id(doc, mention._.entity_id) if mention is not None else None
     name = entity["name"] if entity else None
     entity_id = entity["id"] if entity else None
     return name, entity_id, span.text, (span.start_char, span.end_char)
 
 
-def speaker_entity_mention(
-    span: Span, subject: Token | None, mentions: MentionIndex
-) -> Span | None:
-    """The linked mention that names the speaker: a person at the subject, else a person in the
-    speaker's words ("главный тренер сборной России Валерий Карпин"), else an organisation or
-    state at the subject ("передает ТАСС")."""
-    linked = [m for m in mentions.overlapping(span) if m._.entity_id is not None]
-    anchor = subject.i if subject is not None else span.root.i
-    at_subject = [m for m in linked if m.start <= anchor < m.end]
-    for pool, labels in (
-        (at_subject, {"PERSON"}),
-        (linked, {"PERSON"}),
-        (at_subject, {"ORG", "STATE"}),
-        (linked, {"ORG", "STATE"}),
-    ):
+def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None) -> Span | None:
+    """The linked mention that names the speaker, the head of the speaker phrase: a person at
+    the subject, else the name in apposition to it ("главный тренер сборной России Валерий
+    Карпин"), else an organisation or state at the subject ("передает ТАСС"). A word for a
+    person never yields a name nested in its phrase ("представитель Обамы", "глава Минэнерго");
+    a document or body does ("в обращении Немцова", "в заявлении МИД")."""
+    linked = [m for m in ctx.mentions.overlapping(span) if m._.entity_id is not None]
+    head = subject if subject is not None else span.root
+    at_subject = [m for m in linked if m.start <= head.i < m.end]
+    named = [m for m in linked if names_head(m.root, head)]
+    pools = [(at_subject, {"PERSON"}), (named, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
+    if not describes_person(ctx, head):
+        pools += [(linked, {"PERSON"}), (linked, {"ORG", "STATE"})]
+    for pool, labels in pools:
         found = [m for m in pool if m.label_ in labels and contains_span(span, m)]
         if found:
             return max(found, key=len)
     return None
+
+
+def names_head(name: Token, head: Token) -> bool:
+    """The name is the head's apposition ("капитан 1 ранга Игорь Дыгало"), not a nested noun."""
+    while name.i != head.i and name.dep_ in NAME_PARTS and name.head.i != name.i:
+        name = name.head
+    return name.i == head.i
 
 
 def contains_span(outer: Span, inner: Span) -> bool:
