@@ -809,9 +809,10 @@ def sources(ctx: QuoteContext, cue: Token) -> tuple[Token | None, Token | None]:
 
 def names_person(ctx: QuoteContext, token: Token) -> bool:
     """A person is named at the token or in its phrase ("главу РФПИ Кирилла Дмитриева")."""
-    return any(
-        m.label_ == PERSON for t in token.subtree for m in ctx.mentions.covering(t.i)
-    ) or fold(token.text) in POSSESSIVES
+    return (
+        any(m.label_ == PERSON for t in token.subtree for m in ctx.mentions.covering(t.i))
+        or fold(token.text) in POSSESSIVES
+    )
 
 
 def cited_source(cue: Token) -> Token | None:
@@ -819,9 +820,7 @@ def cited_source(cue: Token) -> Token | None:
     for child in cue.children:
         lemma = fold(child.lemma_)
         if lemma == "ссылка" and preposition(child, {"с", "со"}) is not None:
-            return next(
-                (c for c in child.children if preposition(c, {"на"}) is not None), None
-            )
+            return next((c for c in child.children if preposition(c, {"на"}) is not None), None)
         if lemma == "слово" and child.dep_ == "obj":
             return next(
                 (
@@ -912,9 +911,13 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
         group = number
         for speaker in co_speakers(quote.speaker):
             row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
-            if row.speaker is None and last is not None and takes_last_speaker(ctx, speaker):
-                if row.sentence_id - last.sentence_id <= RUN_SENTENCES:
-                    row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
+            if (
+                row.speaker is None
+                and last is not None
+                and row.sentence_id - last.sentence_id <= RUN_SENTENCES
+                and takes_last_speaker(ctx, speaker)
+            ):
+                row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
             if entity_type(ctx.doc, row.speaker_id) == PERSON:
                 last = row
             yield row
@@ -947,9 +950,7 @@ def co_speakers(speaker: Token | None) -> list[Token | None]:
     """The subject and the subjects joined to it: "Трамп и Путин", "Болгария, Сербия и Венгрия"."""
     if speaker is None:
         return [None]
-    joined = [
-        c for c in speaker.children if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}
-    ]
+    joined = [c for c in speaker.children if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}]
     return [speaker, *joined]
 
 
