@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -38,21 +38,23 @@ from spacy.tokens import Doc, Span, Token
 from .entities import MentionIndex
 from .gazetteer import fold, lemmas_match
 from .lexicon import LemmaSequences
-from .rules import RuleComponent, RuleFiles, tsv_rows
+from .rules import RuleComponent, RuleFiles, lines, tsv_rows
 from .schema import MENTIONS_KEY, NAME, PERSON
 from .tokenizer import sentence_ids
-from .ud import ABOUT, SUBJECT_DEPS, preposition
+from .ud import ABOUT, NAME_PARTS, SUBJECT_DEPS, preposition
 
 OPENING = {"«": "»", "„": "“", "“": "”", "‘": "’"}
 DASHES = {"—", "–", "-", "−"}
 CLAUSE_DEPS = {"ccomp", "xcomp", "parataxis", "advcl", "acl"}
-POINTER_WORDS = {"это", "этот"}
+POINTER_WORDS = {"это", "этот", "такой"}  # "Об этом заявил", "О таких планах сообщил"
 POSSESSIVES = {"его", "её", "ее", "их"}
 STRAIGHT = '"'
 CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
-RULE_FILES = {"cues": "speech_cues.tsv"}
+PERSONAL_PRONOUNS = {"он", "она"}
+RULE_FILES = {"cues": "speech_cues.tsv", "own_speakers": "quote_own_speakers.txt"}
+RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class Quote:
     cue_start: int | None
     cue_end: int | None
     sentence_id: int
+    via: str | None  # the outlet relaying a named speaker's words: "…, передает ТАСС"
+    quote_group: int  # quote_id of the first row of one statement made by several speakers
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ class Found:
     cue_span: tuple[int, int] | None
     speaker: Token | None
     speaker_span: tuple[int, int] | None = None  # an explicit speaker (interview lines)
+    via: Token | None = None  # the outlet that relays the speaker's words
+    relaying: bool = False  # a parenthetical source ("…, передает ТАСС") that may relay another
 
 
 CueLexicon = LemmaSequences[str]  # cue lemmas → frame ("обратить внимание" → on)
@@ -105,6 +111,7 @@ class QuoteContext:
     text: str
     mentions: MentionIndex
     cues: CueLexicon
+    own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -116,7 +123,7 @@ def cue_at(token: Token, cues: CueLexicon) -> tuple[tuple[str, ...], str] | None
     for lemmas, frame in cues.starting_with(token.lemma_):
         if lemmas_match(doc, token.i, lemmas):
             return lemmas, frame
-        if frame == "according" and token.i + len(lemmas) < len(doc):
+        if frame in {"according", "words"} and token.i + len(lemmas) < len(doc):
             possessive = doc[token.i + 1]
             if fold(possessive.text) in POSSESSIVES and lemmas_match(doc, token.i + 2, lemmas[1:]):
                 return (lemmas[0], fold(possessive.text), *lemmas[1:]), frame
@@ -194,6 +201,7 @@ class QuoteFinder(RuleComponent):
             doc.text,
             MentionIndex(doc.spans.get(MENTIONS_KEY, [])),
             self.rules.built("cues", cue_lexicon),
+            self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -201,19 +209,59 @@ class QuoteFinder(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         ctx = self.context(doc)
         used: set[int] = set()  # cue tokens already attributed
-        found = list(direct_quotes(ctx, used))
-        inside = [(q.start, q.end) for q in found]
-        found += [
+        direct = list(direct_quotes(ctx, used))
+        found = relayed(ctx, direct + list(indirect_quotes(ctx, used)))
+        inside = [(q.start, q.end) for q in found if q.kind == "direct"]
+        found = [
             q
-            for q in indirect_quotes(ctx, used)
-            if not overlaps_any(q, inside) and not cue_inside(q, inside)
+            for q in found
+            if q.kind == "direct" or (not overlaps_any(q, inside) and not cue_inside(q, inside))
         ]
         found.sort(key=lambda q: q.start)
-        sentence_of = sentence_ids(doc)
-        doc._.quotes = [
-            asdict(record(ctx, number, quote, sentence_of)) for number, quote in enumerate(found)
-        ]
+        doc._.quotes = [asdict(row) for row in records(ctx, found)]
         return doc
+
+
+def relayed(ctx: QuoteContext, found: list[Found]) -> list[Found]:
+    """An outlet's attribution around another source's words relays them: "Об этом заявил
+    министр Антон Силуанов, передает ТАСС", "По ее словам, …, пишет Reuters". The outlet becomes
+    the `via` of the quotes whose cues it spans, not a quote of its own; an outlet that is the
+    only source ("как сообщает ТАСС, …") stays the speaker."""
+    via: dict[int, Token] = {}
+    relays = set()
+    for relay in found:
+        if not relay.relaying or not is_outlet(ctx, relay.speaker):
+            continue
+        inner = [
+            number
+            for number, quote in enumerate(found)
+            if quote is not relay
+            and quote.cue_span is not None
+            and relay.start <= quote.cue_span[0] < relay.end
+        ]
+        if inner:
+            relays.add(id(relay))
+            via.update((number, relay.speaker) for number in inner)
+    return [
+        replace(quote, via=quote.via or via[number]) if number in via else quote
+        for number, quote in enumerate(found)
+        if id(quote) not in relays
+    ]
+
+
+def is_outlet(ctx: QuoteContext, token: Token | None) -> bool:
+    """A source that may relay another's words: not a person, not a pronoun ("по его словам")."""
+    return (
+        token is not None
+        and token.pos_ in {"NOUN", "PROPN"}
+        and not any(m.label_ == PERSON for m in ctx.mentions.covering(token.i))
+    )
+
+
+def attributed_quote(ctx: QuoteContext, start: int, end: int, cue: Token) -> Found:
+    """Direct speech with its cue, speaker and relaying outlet."""
+    speaker, via = sources(ctx, cue)
+    return Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), speaker, via=via)
 
 
 def overlaps_any(quote: Found, ranges: list[tuple[int, int]]) -> bool:
@@ -242,16 +290,15 @@ def attributed(ctx: QuoteContext, open_at: int, close_at: int, used: set[int]) -
     if end <= start:
         return
     inner = split_by_attribution(ctx, start, end)
-    if inner is not None:
+    if inner is not None:  # one quote over both parts, the attribution inside it
         (first, second), cue = inner
         used.add(cue.i)
-        yield Found("direct", *first, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
-        yield Found("direct", *second, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
+        yield attributed_quote(ctx, first[0], second[1], cue)
         return
     cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at)
     if cue is not None and cue.i not in used:
         used.add(cue.i)
-        yield Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue))
+        yield attributed_quote(ctx, start, end, cue)
 
 
 def strip_range(text: str, start: int, end: int) -> tuple[int, int]:
@@ -354,14 +401,7 @@ def colon_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
         if cues and cues[-1].i not in used:
             cue = cues[-1]
             used.add(cue.i)
-            yield Found(
-                "direct",
-                quote_start,
-                quote_end,
-                cue_lemma(ctx, cue),
-                cue_range(ctx, cue),
-                subject_of(cue),
-            )
+            yield attributed_quote(ctx, quote_start, quote_end, cue)
 
 
 def colon_clauses(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
@@ -391,9 +431,7 @@ def colon_clauses(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
         if cues and end > start:
             cue = cues[-1]
             used.add(cue.i)
-            yield Found(
-                "direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue)
-            )
+            yield attributed_quote(ctx, start, end, cue)
 
 
 def dialogue_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
@@ -401,9 +439,9 @@ def dialogue_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
     doc = ctx.doc
     for line in re.finditer(r"(?m)^[ \t]*[—–][ \t]*(\S[^\n]*)$", ctx.text):
         inner = split_by_attribution(ctx, line.start(1), line.end(1))
-        if inner is not None:
+        if inner is not None:  # one quote over both parts, the attribution inside it
             (first, second), cue = inner
-            parts = [first, second]
+            parts = [(first[0], second[1])]
         else:
             match = re.search(r"[,.!?…]?\s+[—–]\s+", line.group(1))
             cue_token = token_after(ctx, line.start(1) + match.end()) if match else None
@@ -418,9 +456,7 @@ def dialogue_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
         used.add(cue.i)
         for start, end in parts:
             if end > start:
-                yield Found(
-                    "direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), subject_of(cue)
-                )
+                yield attributed_quote(ctx, start, end, cue)
 
 
 def interview_lines(ctx: QuoteContext) -> Iterator[Found]:
@@ -485,26 +521,30 @@ def indirect_quote(
             ),
         )
         content = outside(cue, source.subtree)
-        return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
+        if content is None:
+            return None
+        return Found("indirect", *content, cue_name, cue_chars, speaker, relaying=True)
     if not reports_speech(cue):
         return None
-    speaker = subject_of(cue)
+    speaker, via = sources(ctx, cue)
     if is_gerund(cue) or is_first_person(cue):
         clause = complement(ctx, cue, restricted_frame(cue, frame))
-        return Found("indirect", *clause, cue_name, cue_chars, speaker) if clause else None
+        return Found("indirect", *clause, cue_name, cue_chars, speaker, via=via) if clause else None
     if points_back(cue):
         previous = previous_sentence(ctx, cue)
         if previous is None:
             return None
-        return Found("indirect", *previous, cue_name, cue_chars, speaker)
+        return Found("indirect", *previous, cue_name, cue_chars, speaker, via=via)
     attribution = parenthetical(ctx, cue)
     if attribution is not None:
         content = outside(cue, attribution)
-        return Found("indirect", *content, cue_name, cue_chars, speaker) if content else None
+        if content is None:
+            return None
+        return Found("indirect", *content, cue_name, cue_chars, speaker, via=via, relaying=True)
     clause = complement(ctx, cue, frame)
     if clause is None:
         return None
-    return Found("indirect", *clause, cue_name, cue_chars, speaker)
+    return Found("indirect", *clause, cue_name, cue_chars, speaker, via=via)
 
 
 def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
@@ -548,6 +588,8 @@ def reports_speech(cue: Token) -> bool:
     are cues too, but only with a clause or о-phrase (see `indirect_quote`)."""
     if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood"):
         return False
+    if "Inf" in cue.morph.get("VerbForm"):  # "Стоит отметить, что": the author's own voice
+        return any(c.dep_ in SUBJECT_DEPS for c in cue.head.children) and cue.head.i != cue.i
     if is_first_person(cue):
         return any(c.dep_ in SUBJECT_DEPS for c in cue.children)
     return True
@@ -595,10 +637,15 @@ def is_complementizer(token: Token) -> bool:
 
 
 def points_back(cue: Token) -> bool:
-    """ "Об этом сообщил министр": the cue's object is "об этом"."""
+    """ "Об этом сообщил министр", "О таких планах заявил глава компании": the cue's о-phrase
+    is a pointer ("этом") or a noun it determines ("таких планах", "этом решении")."""
     return any(
-        fold(child.lemma_) in POINTER_WORDS
-        and any(fold(g.text) in {"об", "о"} for g in child.children)
+        child.dep_ == "obl"
+        and preposition(child, ABOUT) is not None
+        and (
+            fold(child.lemma_) in POINTER_WORDS
+            or any(d.dep_ == "det" and fold(d.lemma_) in POINTER_WORDS for d in child.children)
+        )
         for child in cue.children
     )
 
@@ -711,7 +758,9 @@ def tokens_range(
 
 
 def outside(cue: Token, parenthetical) -> tuple[int, int] | None:
-    """The longest run of the sentence outside a parenthetical attribution."""
+    """The sentence around a parenthetical attribution: from its first words outside the
+    attribution to its last, so an inserted one ("Документ, как заявил премьер, уже внесен")
+    lies inside the content, as the attribution of a split direct quote does."""
     excluded = {t.i for t in parenthetical}
     runs, run = [], []
     for token in cue.sent:
@@ -726,7 +775,7 @@ def outside(cue: Token, parenthetical) -> tuple[int, int] | None:
     runs = [r for r in runs if any(t.is_alpha for t in r)]
     if not runs:
         return None
-    return tokens_range(max(runs, key=lambda r: sum(t.is_alpha for t in r)))
+    return tokens_range(runs[0] + runs[-1])
 
 
 def subject_of(cue: Token) -> Token | None:
@@ -744,6 +793,45 @@ def subject_of(cue: Token) -> Token | None:
     if cue.dep_ == "parataxis" or mark_of(cue) == "как":
         return None
     return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
+
+
+def sources(ctx: QuoteContext, cue: Token) -> tuple[Token | None, Token | None]:
+    """(speaker, relaying outlet) of a cue: "сообщает Reuters со ссылкой на главу РФПИ" and
+    "приводит слова Миллера ТАСС" name whose words they are apart from who relays them. A
+    document or a press office cited ("со ссылкой на сообщение пресс-службы") leaves the
+    outlet the speaker."""
+    subject = subject_of(cue)
+    cited = cited_source(cue)
+    if cited is None or not names_person(ctx, cited):
+        return subject, None
+    return cited, subject
+
+
+def names_person(ctx: QuoteContext, token: Token) -> bool:
+    """A person is named at the token or in its phrase ("главу РФПИ Кирилла Дмитриева")."""
+    return (
+        any(m.label_ == PERSON for t in token.subtree for m in ctx.mentions.covering(t.i))
+        or fold(token.text) in POSSESSIVES
+    )
+
+
+def cited_source(cue: Token) -> Token | None:
+    """The source behind "со ссылкой на X" or the owner of "слова X" / "его слова"."""
+    for child in cue.children:
+        lemma = fold(child.lemma_)
+        if lemma == "ссылка" and preposition(child, {"с", "со"}) is not None:
+            return next((c for c in child.children if preposition(c, {"на"}) is not None), None)
+        if lemma == "слово" and child.dep_ == "obj":
+            return next(
+                (
+                    c
+                    for c in child.children
+                    if (c.dep_ == "nmod" and preposition(c, set()) is None and c.i > child.i)
+                    or fold(c.text) in POSSESSIVES
+                ),
+                None,
+            )
+    return None
 
 
 def correlative(preposition: Token) -> bool:
@@ -813,7 +901,62 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
 # ---------------------------------------------------------------------------------------------
 
 
-def record(ctx: QuoteContext, number: int, quote: Found, sentence_of: dict[int, int]) -> Quote:
+def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
+    """One row per quote and speaker: "Трамп и Путин заявили, что …" is one statement of two
+    speakers, two rows with the same content and the quote_id of the first as their group."""
+    sentence_of = sentence_ids(ctx.doc)
+    number = 0
+    last: Quote | None = None  # the last quote of a named person
+    for quote in found:
+        group = number
+        for speaker in co_speakers(quote.speaker):
+            row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
+            if (
+                row.speaker is None
+                and last is not None
+                and row.sentence_id - last.sentence_id <= RUN_SENTENCES
+                and takes_last_speaker(ctx, speaker)
+            ):
+                row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
+            if entity_type(ctx.doc, row.speaker_id) == PERSON:
+                last = row
+            yield row
+            number += 1
+
+
+def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
+    """An unresolved "он", "чиновник", "глава Минэнерго Украины" in a run of quotes is the last
+    person quoted ("a run of direct speech keeps its speaker"); "представитель X" is not."""
+    if speaker is None:
+        return False
+    if speaker.pos_ == "PRON":
+        return fold(speaker.lemma_) in PERSONAL_PRONOUNS
+    return describes_person(ctx, speaker) and fold(speaker.lemma_) not in ctx.own_speakers
+
+
+def describes_person(ctx: QuoteContext, head: Token) -> bool:
+    """A speaker phrase headed by a word for a person ("глава", "представитель", "источник")."""
+    return head.pos_ == "NOUN" and (
+        "Anim" in head.morph.get("Animacy") or fold(head.lemma_) in ctx.own_speakers
+    )
+
+
+def entity_type(doc: Doc, entity_id: int | None) -> str | None:
+    entity = entity_by_id(doc, entity_id) if entity_id is not None else None
+    return entity["type"] if entity else None
+
+
+def co_speakers(speaker: Token | None) -> list[Token | None]:
+    """The subject and the subjects joined to it: "Трамп и Путин", "Болгария, Сербия и Венгрия"."""
+    if speaker is None:
+        return [None]
+    joined = [c for c in speaker.children if c.dep_ == "conj" and c.pos_ in {"NOUN", "PROPN"}]
+    return [speaker, *joined]
+
+
+def record(
+    ctx: QuoteContext, number: int, quote: Found, sentence_of: dict[int, int], group: int
+) -> Quote:
     speaker, speaker_id, speaker_text, speaker_span = speaker_fields(ctx, quote)
     first = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
     sentence = sentence_of[first.start] if first is not None and len(first) else 0
@@ -830,7 +973,19 @@ def record(ctx: QuoteContext, number: int, quote: Found, sentence_of: dict[int, 
         quote.cue,
         *(quote.cue_span or (None, None)),
         sentence,
+        via_name(ctx, quote.via),
+        group,
     )
+
+
+def via_name(ctx: QuoteContext, via: Token | None) -> str | None:
+    """The relaying outlet's entity name ("ТАСС"), else its words ("корреспондент агентства")."""
+    if via is None:
+        return None
+    span = speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
+    mention = speaker_entity_mention(ctx, span, via)
+    entity = entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
+    return entity["name"] if entity else span.text
 
 
 def speaker_fields(ctx: QuoteContext, quote: Found):
@@ -844,32 +999,38 @@ def speaker_fields(ctx: QuoteContext, quote: Found):
         return None, None, None, None
     if span is None:
         return None, None, None, None
-    mention = speaker_entity_mention(span, quote.speaker, mentions)
+    mention = speaker_entity_mention(ctx, span, quote.speaker)
     entity = entity_by_id(doc, mention._.entity_id) if mention is not None else None
     name = entity["name"] if entity else None
     entity_id = entity["id"] if entity else None
     return name, entity_id, span.text, (span.start_char, span.end_char)
 
 
-def speaker_entity_mention(
-    span: Span, subject: Token | None, mentions: MentionIndex
-) -> Span | None:
-    """The linked mention that names the speaker: a person at the subject, else a person in the
-    speaker's words ("главный тренер сборной России Валерий Карпин"), else an organisation or
-    state at the subject ("передает ТАСС")."""
-    linked = [m for m in mentions.overlapping(span) if m._.entity_id is not None]
-    anchor = subject.i if subject is not None else span.root.i
-    at_subject = [m for m in linked if m.start <= anchor < m.end]
-    for pool, labels in (
-        (at_subject, {"PERSON"}),
-        (linked, {"PERSON"}),
-        (at_subject, {"ORG", "STATE"}),
-        (linked, {"ORG", "STATE"}),
-    ):
+def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None) -> Span | None:
+    """The linked mention that names the speaker, the head of the speaker phrase: a person at
+    the subject, else the name in apposition to it ("главный тренер сборной России Валерий
+    Карпин"), else an organisation or state at the subject ("передает ТАСС"). A word for a
+    person never yields a name nested in its phrase ("представитель Обамы", "глава Минэнерго");
+    a document or body does ("в обращении Немцова", "в заявлении МИД")."""
+    linked = [m for m in ctx.mentions.overlapping(span) if m._.entity_id is not None]
+    head = subject if subject is not None else span.root
+    at_subject = [m for m in linked if m.start <= head.i < m.end]
+    named = [m for m in linked if names_head(m.root, head)]
+    pools = [(at_subject, {"PERSON"}), (named, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
+    if not describes_person(ctx, head):
+        pools += [(linked, {"PERSON"}), (linked, {"ORG", "STATE"})]
+    for pool, labels in pools:
         found = [m for m in pool if m.label_ in labels and contains_span(span, m)]
         if found:
             return max(found, key=len)
     return None
+
+
+def names_head(name: Token, head: Token) -> bool:
+    """The name is the head's apposition ("капитан 1 ранга Игорь Дыгало"), not a nested noun."""
+    while name.i != head.i and name.dep_ in NAME_PARTS and name.head.i != name.i:
+        name = name.head
+    return name.i == head.i
 
 
 def contains_span(outer: Span, inner: Span) -> bool:

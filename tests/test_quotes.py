@@ -10,6 +10,10 @@ Each expected quote is a dict built by `q(...)`:
   speaker   canonical nominative name of the speaker's entity, or None for an unnamed source
   speaker_text   the words naming the speaker at the cue, as they appear (optional)
   cue       lemma of the cue verb or phrase; None for interview lines (optional)
+  via       the outlet relaying a named speaker's words ("…, передает ТАСС"), or None (optional)
+
+A statement of several speakers ("Трамп и Путин заявили") is one row per speaker, listed in the
+expectations one by one; its rows share content, offsets and quote_group (the first row's id).
 
 Every quote found must also have exact offsets (text == doc.text[start:end]), content without
 surrounding whitespace, quote_ids 0..n-1 in text order, and a speaker_id that is the id of the
@@ -39,6 +43,7 @@ def q(
     contains=None,
     speaker_text=ANY,
     cue=ANY,
+    via=ANY,
 ):
     return {
         "kind": kind,
@@ -49,6 +54,7 @@ def q(
         "contains": contains,
         "speaker_text": speaker_text,
         "cue": cue,
+        "via": via,
     }
 
 
@@ -64,7 +70,7 @@ def core(text):
 
 def describe(found):
     return [
-        {k: quote.get(k) for k in ("kind", "text", "speaker", "speaker_text", "cue")}
+        {k: quote.get(k) for k in ("kind", "text", "speaker", "speaker_text", "cue", "via")}
         for quote in found
     ]
 
@@ -74,6 +80,11 @@ def check_invariants(doc, found):
     assert [quote["quote_id"] for quote in found] == list(range(len(found)))
     assert [quote["start"] for quote in found] == sorted(quote["start"] for quote in found)
     entity_names = {entity["id"]: entity["name"] for entity in doc._.entities}
+    by_id = {quote["quote_id"]: quote for quote in found}
+    for quote in found:  # a group's rows are one statement: same content, the first row's id
+        first = by_id[quote["quote_group"]]
+        assert (first["start"], first["end"]) == (quote["start"], quote["end"]), quote
+        assert first["quote_group"] == first["quote_id"] <= quote["quote_id"], quote
     for quote in found:
         assert quote["kind"] in KINDS, quote
         assert 0 <= quote["start"] < quote["end"] <= len(doc.text), quote
@@ -106,6 +117,8 @@ def check_quote(found, expected):
     assert found["speaker_text"], found
     if expected["cue"] is not ANY:
         assert found["cue"] == expected["cue"], found
+    if expected["via"] is not ANY:
+        assert found["via"] == expected["via"], found
 
 
 DIR, IND = "direct", "indirect"
@@ -212,23 +225,22 @@ CASES = [
         id="cue-line-ob-etom-colon-next-line",
     ),
     # ----------------------------------------------------------------------------------------
-    # Direct speech split by its attribution: two quotes, one speaker
+    # Direct speech split by its attribution: one quote over both parts, attribution inside
     # ----------------------------------------------------------------------------------------
     pytest.param(
         "Глава Минпромторга Антон Алиханов выступил на форуме. «Отрасль растёт уже третий год подряд, — сказал он. — Но кадров по-прежнему не хватает».",
-        [
-            q(DIR, "Отрасль растёт", "Антон Алиханов", ends="третий год подряд", speaker_text="он", cue="сказать"),
-            q(DIR, "Но кадров", "Антон Алиханов", text="Но кадров по-прежнему не хватает", speaker_text="он", cue="сказать"),
-        ],
+        [q(DIR, "Отрасль растёт", "Антон Алиханов", text="Отрасль растёт уже третий год подряд, — сказал он. — Но кадров по-прежнему не хватает", speaker_text="он", cue="сказать")],
         id="split-by-attribution-sentence",
     ),
     pytest.param(
         "«Ситуация в регионе стабилизировалась, — отметил губернатор Белгородской области Вячеслав Гладков, — но угроза обстрелов сохраняется».",
-        [
-            q(DIR, "Ситуация в регионе", "Вячеслав Гладков", ends="Ситуация в регионе стабилизировалась", cue="отметить"),
-            q(DIR, "но угроза", "Вячеслав Гладков", text="но угроза обстрелов сохраняется", cue="отметить"),
-        ],
+        [q(DIR, "Ситуация в регионе", "Вячеслав Гладков", ends="но угроза обстрелов сохраняется", cue="отметить")],
         id="split-by-attribution-comma",
+    ),
+    pytest.param(
+        "«Проверка продлится до конца месяца, — отметили в министерстве. — Ее итоги опубликуют на сайте».",
+        [q(DIR, "Проверка продлится", None, ends="опубликуют на сайте", cue="отметить")],
+        id="split-indefinite-personal-is-no-indirect-half",
     ),
     # ----------------------------------------------------------------------------------------
     # Several quotes in one text: text order, each with its own speaker
@@ -413,10 +425,12 @@ CASES = [
     # More reporting verbs and phrases (issue #4): general news style, one case per cue form
     # ----------------------------------------------------------------------------------------
     pytest.param("Аналитик замечает, что спрос на жильё в регионах снижается.", [q(IND, "спрос на жильё", None, text="спрос на жильё в регионах снижается", speaker_text="Аналитик", cue="замечать")], id="zamechaet-chto"),
-    pytest.param("Как разъяснил представитель Минтруда, выплаты начнутся с первого июля.", [q(IND, "выплаты начнутся", "Минтруд", text="выплаты начнутся с первого июля", cue="разъяснить")], id="kak-razyasnil"),
+    pytest.param("Как разъяснил представитель Минтруда, выплаты начнутся с первого июля.", [q(IND, "выплаты начнутся", None, text="выплаты начнутся с первого июля", speaker_text="представитель Минтруда", cue="разъяснить")], id="kak-razyasnil"),
+    pytest.param("Представитель Обамы заявил, что визит состоится в мае.", [q(IND, "визит состоится", None, speaker_text="Представитель Обамы", cue="заявить")], id="predstavitel-is-no-nested-person"),
+    pytest.param("Министр энергетики Юрий Продан заявил, что цена высока. Глава Минэнерго также отметил, что переговоры продолжатся.", [q(IND, "цена высока", "Юрий Продан"), q(IND, "переговоры продолжатся", "Юрий Продан", speaker_text="Глава Минэнерго")], id="title-keeps-the-last-person-quoted"),
     pytest.param("Юристы разъясняют, что новые правила вступят в силу с января.", [q(IND, "новые правила", None, text="новые правила вступят в силу с января", speaker_text="Юристы", cue="разъяснять")], id="razyasnyayut-chto"),
     pytest.param("Губернатор Приморья Олег Кожемяко упомянул, что строительство моста завершится в следующем году.", [q(IND, "строительство моста", "Олег Кожемяко", ends="в следующем году", cue="упомянуть")], id="upomyanul-chto"),
-    pytest.param("Глава ЦБ согласилась, что инфляция остаётся высокой.", [q(IND, "инфляция остаётся", "ЦБ", text="инфляция остаётся высокой", speaker_text="Глава ЦБ", cue="согласиться")], id="soglasilas-chto"),
+    pytest.param("Глава ЦБ согласилась, что инфляция остаётся высокой.", [q(IND, "инфляция остаётся", None, text="инфляция остаётся высокой", speaker_text="Глава ЦБ", cue="согласиться")], id="soglasilas-chto"),
     pytest.param("Оппозиция возражает, что закон ограничит свободу собраний.", [q(IND, "закон ограничит", None, text="закон ограничит свободу собраний", speaker_text="Оппозиция", cue="возражать")], id="vozrazhaet-chto"),
     pytest.param("Синоптики предостерегли, что в выходные ожидается сильный ветер.", [q(IND, "в выходные", None, text="в выходные ожидается сильный ветер", speaker_text="Синоптики", cue="предостеречь")], id="predosteregli-chto"),
     pytest.param("Компания уведомила, что поставки будут приостановлены.", [q(IND, "поставки будут", None, text="поставки будут приостановлены", speaker_text="Компания", cue="уведомить")], id="uvedomila-chto"),
@@ -447,8 +461,25 @@ CASES = [
     pytest.param("Прокурор говорил в суде, будто обвиняемый скрывался за границей.", [q(IND, "обвиняемый скрывался", None, text="обвиняемый скрывался за границей", speaker_text="Прокурор", cue="говорить")], id="govoril-budto"),
     pytest.param("Министр заявил вчера «Интерфаксу», что не знает, будут ли повышены тарифы.", [q(IND, "не знает", None, text="не знает, будут ли повышены тарифы", speaker_text="Министр", cue="заявить")], id="chto-labelled-obj"),
     # inverted attribution set off by commas
-    pytest.param("Поставки газа, утверждает глава «Газпрома» Алексей Миллер, будут возобновлены в марте.", [q(IND, "будут возобновлены", "Алексей Миллер", text="будут возобновлены в марте", cue="утверждать")], id="inverted-utverzhdaet"),
-    pytest.param("Между тем, сообщает агентство Bloomberg, переговоры о сделке зашли в тупик.", [q(IND, "переговоры о сделке", "Bloomberg", text="переговоры о сделке зашли в тупик", speaker_text="агентство Bloomberg", cue="сообщать")], id="inverted-soobshchaet-agency"),
+    pytest.param("Поставки газа, утверждает глава «Газпрома» Алексей Миллер, будут возобновлены в марте.", [q(IND, "Поставки газа", "Алексей Миллер", text="Поставки газа, утверждает глава «Газпрома» Алексей Миллер, будут возобновлены в марте", cue="утверждать")], id="inverted-utverzhdaet"),
+    pytest.param("Между тем, сообщает агентство Bloomberg, переговоры о сделке зашли в тупик.", [q(IND, "Между тем", "Bloomberg", ends="переговоры о сделке зашли в тупик", speaker_text="агентство Bloomberg", cue="сообщать", via=None)], id="inverted-soobshchaet-agency"),
+    pytest.param("Документ, как заявил премьер-министр Михаил Мишустин, уже внесен в Госдуму.", [q(IND, "Документ, как заявил", "Михаил Мишустин", ends="уже внесен в Госдуму", cue="заявить")], id="inserted-kak-zayavil-inside-content"),
+    # the relaying outlet: the named speaker's words, the outlet as `via`; alone, the speaker
+    pytest.param("Цены на бензин выросли на пять процентов. Об этом сообщил министр энергетики Сергей Цивилев, передает ТАСС.", [q(IND, "Цены на бензин", "Сергей Цивилев", cue="сообщить", via="ТАСС")], id="via-ob-etom-peredaet"),
+    pytest.param("Министр иностранных дел Сергей Лавров заявил, что Москва готова к переговорам, пишет Reuters.", [q(IND, "Москва готова", "Сергей Лавров", text="Москва готова к переговорам", cue="заявить", via="Reuters")], id="via-chto-clause-pishet"),
+    pytest.param("Поставки возобновятся весной. Об этом, как сообщает РИА Новости, заявил глава Минэнерго Александр Новак.", [q(IND, "Поставки возобновятся", "Александр Новак", cue="заявить", via="РИА Новости")], id="via-kak-soobshchaet-inside"),
+    pytest.param("«Мы выполним все обязательства», — приводит слова Алексея Миллера ТАСС.", [q(DIR, "Мы выполним", "Алексей Миллер", text="Мы выполним все обязательства", cue="приводить слово", via="ТАСС")], id="via-privodit-slova"),
+    pytest.param("Пенсионные фонды заинтересованы в покупке акций. Об этом сообщает Reuters со ссылкой на главу РФПИ Кирилла Дмитриева.", [q(IND, "Пенсионные фонды", "Кирилл Дмитриев", cue="сообщать", via="Reuters")], id="via-so-ssylkoi-na-person"),
+    pytest.param("Цены на нефть снизились. Об этом сообщает ТАСС.", [q(IND, "Цены на нефть", "ТАСС", cue="сообщать", via=None)], id="outlet-alone-is-the-speaker"),
+    pytest.param("По его словам, проект будет завершен, передает агентство Reuters.", [q(IND, "проект будет", None, speaker_text="его", cue="по словам", via="Reuters")], id="via-po-slovam-peredaet"),
+    # one statement of several speakers: a row each, one quote_group
+    pytest.param("Владимир Путин и Дональд Трамп заявили, что встреча была полезной.", [q(IND, "встреча была", "Владимир Путин", text="встреча была полезной"), q(IND, "встреча была", "Дональд Трамп", text="встреча была полезной")], id="joint-speakers-one-group"),
+    pytest.param("Министр заявил, что Россия и Китай продолжат сотрудничество.", [q(IND, "Россия и Китай", None, speaker_text="Министр")], id="no-joint-speakers-in-the-content"),
+    # a pointer back: the content is the sentence before
+    pytest.param("Компания закроет три завода в Сибири. О таких планах заявил генеральный директор компании Иван Петров.", [q(IND, "Компания закроет", "Иван Петров", cue="заявить")], id="pointer-o-takih-planah"),
+    # the author's own voice is no quote
+    pytest.param("Стоит отметить, что цены на жилье выросли на десять процентов.", [], id="no-author-stoit-otmetit"),
+    pytest.param("Напомним, что цены на жилье выросли на десять процентов.", [], id="no-author-napomnim"),
     pytest.param("В доме по-русски не говорили, все общались только на английском.", [], id="no-negated-parenthetical"),
     # impersonal cues: the document is the source; indefinite-personal: the institution
     pytest.param("В заявлении МИД России говорится, что Москва готова к переговорам.", [q(IND, "Москва готова", "Министерство иностранных дел России", text="Москва готова к переговорам", speaker_text="заявлении МИД России", cue="говориться")], id="govoritsya-v-zayavlenii"),
