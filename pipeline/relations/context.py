@@ -16,7 +16,7 @@ from ..posts import PostLexicon
 from ..quotes import CueLexicon, is_cue_verb
 from ..rules import tsv_rows
 from ..schema import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
-from ..ud import MODIFIERS, NAME_PARTS, in_subject, phrase_head
+from ..ud import MODIFIERS, NAME_PARTS, in_subject, phrase_head, preposition
 from .matching import Roles, folded_key
 
 PARTICIPANTS = {PERSON, STATE, ORG}
@@ -28,6 +28,11 @@ DONE, PLANNED = "done", "planned"  # a relation row's status
 # how an event word hangs under a head that makes it announced: "намерены подписать",
 # "провести переговоры", "визит запланирован"
 PLANNED_ARGUMENTS = {"xcomp", "obj", "nsubj", "nsubj:pass", "csubj", "csubj:pass"}
+# an event word after these prepositions is what its head calls for: "высказался за
+# подписание", "призвал к переговорам"
+CALLED_FOR = {"за", "к"}
+# an event word after "на" is when its head happens: "решить на переговорах", "заявил на встрече"
+HELD_AT = {"на"}
 RELATIVES = {"который"}  # "Бойко, который приезжал": the entity before it
 
 
@@ -112,11 +117,13 @@ class Context:
         else DONE."""
         if any(c.dep_ == "amod" and self.plan_role(c) == "modifier" for c in trigger.children):
             return PLANNED
+        if trigger.dep_ == "obl" and preposition(trigger, HELD_AT) and trigger.head is not trigger:
+            return self.status_of(trigger.head)  # "должны будут решить на переговорах"
         token = trigger
         for _ in range(3):  # the event word, then up to two heads it is the argument of
             if is_future(token) or (token is not trigger and self.plan_role(token) == "governor"):
                 return PLANNED
-            if token.dep_ not in PLANNED_ARGUMENTS or token.head is token:
+            if not is_argument(token) or token.head is token:
                 break
             token = token.head
         return DONE
@@ -142,6 +149,25 @@ class Context:
         """ "стороны", "страны": a plural standing for the parties the article is about."""
         plural = "Plur" in token.morph.get("Number")
         return plural and self.cue_of(token) == ("parties", "collective")
+
+    def state_referred(self, token: Token, skip: set[int]) -> int | None:
+        """The state a singular "страна", "республика" stands for ("прибыл в страну", "по итогам
+        визита в ближневосточную республику"): the state named last before it, in its sentence
+        or the `anaphor_window` before, other than those in `skip` (the visitor's own)."""
+        singular = "Sing" in token.morph.get("Number")
+        if not (singular and self.cue_of(token) == ("parties", "collective")):
+            return None
+        for candidate in reversed(self.doc[self.window_start(token) : token.i]):
+            found = self.entity_at(candidate, {STATE})
+            if found is not None and found not in skip:
+                return found
+        return None
+
+    def own_states(self, person: int) -> set[int]:
+        """The state whose post the person holds ("президент Франции"), as the linking stage
+        read it."""
+        of = self.entities[person].get("position_of")
+        return {i for i, e in self.entities.items() if e["type"] == STATE and e["name"] == of}
 
     def entity_at(self, token: Token, types: set[str]) -> int | None:
         """The entity a token names (its longest linked mention of these types)."""
@@ -235,6 +261,12 @@ class Context:
         return self.is_org_noun(token) and not any(
             c.dep_ in MODIFIERS and fold(c.lemma_) not in DEMONSTRATIVES for c in token.children
         )
+
+
+def is_argument(token: Token) -> bool:
+    """What its head is about: "намерены подписать", "высказался за подписание"."""
+    called_for = token.dep_ == "obl" and preposition(token, CALLED_FOR) is not None
+    return token.dep_ in PLANNED_ARGUMENTS or called_for
 
 
 def is_future(token: Token) -> bool:

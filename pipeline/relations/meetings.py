@@ -6,7 +6,9 @@
   meeting is "с"; the place ("в Пекине", "в Москве прошли переговоры") or "телефон" as attribute;
 - visited: the visitor of "визит/посетить/прибыть/побывать" (subject, "который", the person a
   participle describes, possessive "его визит", genitive "визит Путина") and the state or place
-  visited, the kind of visit as attribute; a host's guest visited where he was received.
+  visited ("страна" for the state named before), the kind of visit as attribute; a host's guest
+  visited where he was received; who spoke or took part at an event held somewhere ("выступил на
+  форуме в Давосе") was there.
 """
 
 from __future__ import annotations
@@ -159,24 +161,38 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
     """The visitor (subject, "его визит", "визит Путина", else the clause's subject) and the
     state or place visited; the kind of visit as attribute."""
     for roles in context.of_relation(events, "visited"):
-        targets = [
-            i
-            for t in roles["destination"]
-            for i in [context.entity_at(t, DESTINATIONS)]
-            if i is not None
-        ]
-        if not targets:
+        if not roles["destination"]:
             continue
-        if roles["visitor"] or context.cue_of(roles.trigger)[1] == "verb":
-            visitors = participant_ids(context, roles["visitor"])
+        if roles["visitor"] or context.cue_of(roles.trigger)[1] in {"verb", "event"}:
+            visitors = participant_ids(context, first_subjects(roles["visitor"]))
         else:
             visitors = visit_owner(context, roles)
         kind = visit_kind(roles["kind"])
         for visitor in dict.fromkeys(visitors):
-            for target in dict.fromkeys(targets):
-                if visitor != target:
-                    yield Found("visited", visitor, target, roles.trigger.sent, kind)
+            for target in destinations(context, roles["destination"], visitor):
+                yield Found("visited", visitor, target, roles.trigger.sent, kind)
     yield from guest_visits(context, events)
+
+
+def first_subjects(tokens: list[Token]) -> list[Token]:
+    """One subject per verb, the first: a second "nsubj" is the parser's error ("посетил остров,
+    где находился в заключении борец Нельсон Мандела"), coordinated visitors are conjuncts."""
+    first: dict[int, Token] = {}
+    for token in sorted(tokens, key=lambda t: t.i):
+        key = token.head.i if token.dep_ == "nsubj" else -1 - token.i
+        first.setdefault(key, token)
+    return list(first.values())
+
+
+def destinations(context: Context, tokens: list[Token], visitor: int) -> list[int]:
+    """The states and places the tokens name ("в Пекин", "остров Роббенэйланд"), or the state a
+    bare "страна" stands for ("прибыл в страну"), never the visitor's own."""
+    own = {visitor, *context.own_states(visitor)}
+    named = [context.named_party(t, DESTINATIONS) for t in tokens]
+    found = [
+        context.state_referred(t, own) if i is None else i for t, i in zip(tokens, named, strict=True)
+    ]
+    return [i for i in dict.fromkeys(found) if i is not None and i != visitor]
 
 
 def guest_visits(context: Context, events: list[Roles]) -> Iterator[Found]:
@@ -198,10 +214,13 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
         found = context.entity_at(token, {PERSON})
         if found is not None:
             return [found]
-    for token in roles["owner"]:
-        found = context.entity_at(token, PARTICIPANTS) if token.i > roles.trigger.i else None
+    after = [t for t in roles["owner"] if t.i > roles.trigger.i]
+    for token in after:
+        found = context.entity_at(token, PARTICIPANTS)
         if found is not None:
             return [found]
+    if any(t.morph.get("Animacy") == ["Anim"] for t in after):
+        return []  # "визит главы японского МИДа": someone the text does not name
     return context.entities_of(roles.clause_subjects(), {PERSON})
 
 
