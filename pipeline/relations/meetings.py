@@ -188,10 +188,10 @@ def destinations(context: Context, tokens: list[Token], visitor: int) -> list[in
     """The states and places the tokens name ("в Пекин", "остров Роббенэйланд"), or the state a
     bare "страна" stands for ("прибыл в страну"), never the visitor's own."""
     own = {visitor, *context.own_states(visitor)}
-    named = [context.named_party(t, DESTINATIONS) for t in tokens]
-    found = [
-        context.state_referred(t, own) if i is None else i for t, i in zip(tokens, named, strict=True)
-    ]
+    found = []
+    for token in tokens:
+        named = context.named_party(token, DESTINATIONS)
+        found.append(context.state_referred(token, own) if named is None else named)
     return [i for i in dict.fromkeys(found) if i is not None and i != visitor]
 
 
