@@ -37,13 +37,21 @@ from .posts import (
     title_of,
 )
 from .resources import word_parses
-from .rules import RuleComponent, RuleFiles
+from .rules import RuleComponent, RuleFiles, tsv_rows
 from .schema import MENTIONS_KEY, NAME, ORG, PERSON, PRONOUN, STATE, TITLE
 from .tokenizer import sentence_ids
 from .ud import SUBJECT_DEPS
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "ьич", "овна", "евна", "ична", "инична")
-RULE_FILES = {"posts": "posts.tsv", "post_role_nouns": "post_role_nouns.tsv"}
+RULE_FILES = {
+    "posts": "posts.tsv",
+    "post_role_nouns": "post_role_nouns.tsv",
+    "honorifics": "honorifics.tsv",
+}
+# case endings a surname pymorphy3 does not know takes on its nominative stem ("Маккаррика")
+CASE_ENDINGS = frozenset(
+    ["а", "я", "у", "ю", "ом", "ем", "ём", "е", "ым", "им", "ой", "ей", "ы", "и"]
+)
 ASIDE_DEPS = {"appos", "vocative", "parataxis", "discourse"}
 FALLBACK_CLASSES = {"head_of_state", ANY_CLASS}
 PRONOUN_GENDER = {
@@ -98,6 +106,20 @@ class NameParts:
         )
 
 
+def is_declined_form(word: str, nominative: str) -> bool:
+    """ "Маккаррика", "Дворковича" are oblique forms of "Маккаррик", "Дворкович": the
+    nominative's stem plus a case ending, for a word pymorphy3 cannot read as a nominative name
+    (a woman's "Иванова" is no form of "Иванов")."""
+    word, nominative = fold(word), fold(nominative)
+    stem = nominative[:-1] if nominative[-1:] in "ая" else nominative
+    return (
+        len(stem) > 3
+        and word.startswith(stem)
+        and word[len(stem) :] in CASE_ENDINGS
+        and not has_tag(word, "Surn")
+    )
+
+
 def is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1
 
@@ -118,6 +140,12 @@ def is_patronymic(word: str) -> bool:
     return len(word) > 4 and fold(word).endswith(PATRONYMIC_ENDINGS)
 
 
+def is_known_patronymic(word: str) -> bool:
+    """ "Шарипович" is a patronymic pymorphy3 knows; "Дворкович" after a first name is a
+    surname."""
+    return any(parse.is_known and "Patr" in parse.tag for parse in word_parses(word))
+
+
 def has_tag(word: str, tag: str) -> bool:
     return any(tag in parse.tag for parse in word_parses(word) if "nomn" in parse.tag)
 
@@ -134,7 +162,7 @@ def parse_name(name: str) -> NameParts:
         return NameParts(initials[0], initials[1] if len(initials) > 1 else None, rest)
     if len(words) == 2:
         first, second = words
-        if is_patronymic(second):
+        if is_patronymic(second) and is_known_patronymic(second):
             return NameParts(first=first, patronymic=second)
         if has_tag(first, "Surn") and not has_tag(first, "Name") and has_tag(second, "Name"):
             return NameParts(first=second, last=first)
@@ -152,7 +180,9 @@ def compatible(mention: NameParts, entity: NameParts) -> bool:
         return bool(mention.alone) and same_part(mention.alone, entity.alone)
     if mention.alone:
         return any(
-            part and same_part(mention.alone, part) and not is_initial(part)
+            part
+            and not is_initial(part)
+            and (same_part(mention.alone, part) or is_declined_form(mention.alone, part))
             for part in (entity.first, entity.last)
         )
     shared = 0
@@ -223,6 +253,9 @@ class Linker(RuleComponent):
         self.thresholds = thresholds
         self.rules = RuleFiles(rules)
 
+    def address_genders(self) -> dict[str, str]:
+        return self.rules.built("honorifics", address_genders)
+
     def context(self, doc: Doc) -> LinkContext:
         return LinkContext(
             self.rules.built("posts", post_lexicon),
@@ -233,7 +266,8 @@ class Linker(RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
-        links = Links(link_names(mentions))
+        genders = self.address_genders()
+        links = Links(link_names(mentions, genders), genders)
         mentions += link_references(
             doc, mentions, links, self.context(doc), self.resolve_titles, self.resolve_pronouns
         )
@@ -275,11 +309,11 @@ def span_key(span: Span) -> tuple[int, int, str]:
 class Links:
     """The clusters being built, and each mention's cluster by its span."""
 
-    def __init__(self, clusters: list[Cluster]):
+    def __init__(self, clusters: list[Cluster], genders: dict[str, str]):
         self.clusters = clusters
         self.home = {span_key(m): cluster for cluster in clusters for m in cluster.mentions}
         for cluster in self.persons():
-            cluster.gender = cluster_gender(cluster)
+            cluster.gender = cluster_gender(cluster, genders)
 
     def cluster_of(self, mention: Span) -> Cluster | None:
         return self.home.get(span_key(mention))
@@ -303,7 +337,19 @@ class Links:
         return [c for c in self.clusters if c.label == PERSON]
 
 
-def link_names(mentions: list[Span]) -> list[Cluster]:
+def address_genders(text: str) -> dict[str, str]:
+    """Title of address → the gender it gives ("миссис" → Fem), from honorifics.tsv."""
+    return {row["lemma"]: row["gender"] for row in tsv_rows(text) if row.get("gender")}
+
+
+def addressed_gender(mention: Span, genders: dict[str, str]) -> str | None:
+    """ "миссис Обама", "госпожа Ли": the gender the title of address before a name gives."""
+    if mention.start == 0:
+        return None
+    return genders.get(fold(mention.doc[mention.start - 1].lemma_))
+
+
+def link_names(mentions: list[Span], genders: dict[str, str]) -> list[Cluster]:
     """Pass 1: clusters of name, adjective and descriptor mentions."""
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, str], Cluster] = {}
@@ -318,7 +364,7 @@ def link_names(mentions: list[Span]) -> list[Cluster]:
             clusters.append(by_key[key])
         by_key[key].mentions.append(mention)
         by_key.setdefault(group_key(mention), by_key[key])  # a later bare "ИГ" finds its gloss
-    clusters += link_persons(persons, mentions)
+    clusters += link_persons(persons, mentions, genders)
     return clusters
 
 
@@ -368,9 +414,12 @@ def is_latin(text: str) -> bool:
     )
 
 
-def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
+def link_persons(
+    persons: list[Span], mentions: list[Span], genders: dict[str, str]
+) -> list[Cluster]:
     """Fullest names first; each other name joins the one person it is compatible with, and
-    stays on its own when it fits none or several."""
+    stays on its own when it fits none or several. A name after a title of address joins only
+    a person of that gender ("миссис Обама" is not Барак Обама)."""
     clusters: list[Cluster] = []
     parts = {id(m): parse_name(m._.norm or m.text) for m in persons}
     glossed = {id(m): gloss_target(m, mentions) for m in persons}
@@ -383,7 +432,13 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
         if glossed_cluster is not None:
             glossed_cluster.mentions.append(mention)
             continue
-        fitting = [c for c in clusters if compatible(parts[id(mention)], c.parts)]
+        gender = addressed_gender(mention, genders)
+        fitting = [
+            c
+            for c in clusters
+            if compatible(parts[id(mention)], c.parts)
+            and gender in {None, cluster_gender(c, genders) or gender}
+        ]
         fitting = [c for c in fitting if c.parts.alone] or fitting  # "Иванов" again: that one
         if len(fitting) == 1:
             fitting[0].mentions.append(mention)
@@ -405,7 +460,9 @@ def link_references(
             cluster = links.cluster_of(person)
             added.append(links.add(cluster, doc, phrase.start, phrase.end, TITLE))
             record_post(cluster, phrase, links)
-        elif is_referential(phrase, doc, context.role_nouns):
+        elif is_referential(phrase, doc, context.role_nouns) and not is_predicative(
+            doc[phrase.head]
+        ):
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]
     events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
@@ -421,6 +478,12 @@ def link_references(
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.i, item.i + 1, PRONOUN))
     return added
+
+
+def is_predicative(token: Token) -> bool:
+    """ "был назначен епископом", "стал президентом": a post in the instrumental after a verb
+    says what the subject became; it stands for no one else."""
+    return "Ins" in token.morph.get("Case") and token.head.pos_ in {"VERB", "AUX"}
 
 
 def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
@@ -536,7 +599,11 @@ def pronoun_gender(token: Token) -> str | None:
     return PRONOUN_GENDER.get(fold(token.text))
 
 
-def cluster_gender(cluster: Cluster) -> str | None:
+def cluster_gender(cluster: Cluster, genders: dict[str, str]) -> str | None:
+    """A title of address decides ("миссис Обама"); else the morphology of the names."""
+    addressed = next((g for m in cluster.mentions if (g := addressed_gender(m, genders))), None)
+    if addressed:
+        return addressed
     votes: dict[str, int] = defaultdict(int)
     for mention in cluster.mentions:
         if mention._.kind == NAME:
@@ -591,11 +658,26 @@ def cluster_name(cluster: Cluster) -> str:
     if cluster.label == STATE:
         return names[0]
     if cluster.label == PERSON:  # a name with its last name first: "Эмомали Рахмон"
-        return max(
-            names,
-            key=lambda name: (bool(parse_name(name).last), parse_name(name).fullness, len(name)),
+        return name_order(
+            max(
+                names,
+                key=lambda name: (
+                    bool(parse_name(name).last),
+                    parse_name(name).fullness,
+                    len(name),
+                ),
+            )
         )
     return max(names, key=len)
+
+
+def name_order(name: str) -> str:
+    """A decree's surname-first form in the order of news text: "Лавров Сергей Викторович" →
+    "Сергей Лавров" (the patronymic stays in its column)."""
+    parts, words = parse_name(name), name_words(name)
+    if parts.first and parts.last and len(words) > 1 and words[0] == parts.last:
+        return f"{parts.first} {parts.last}"
+    return name
 
 
 @Language.factory(
