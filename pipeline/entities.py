@@ -27,8 +27,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .gazetteer import Entry, Gazetteer, fold, word_forms
+from .lemmas import NAME_TAGS
 from .lexicon import LemmaSequences
-from .names import PERSON_TAGS, person_nominative, phrase_nominative
+from .names import (
+    PERSON_TAGS,
+    UD_NUMBER_TO_OC,
+    feature,
+    person_nominative,
+    phrase_nominative,
+)
 from .resources import word_parses
 from .rules import RuleComponent, RuleFiles, tsv_rows
 from .schema import (
@@ -43,6 +50,7 @@ from .schema import (
     SLOVNET_TYPES,
     STATE,
 )
+from .tokenizer import reading_form
 
 EDGE_PUNCT = set(".,;:!?()[]{}—–-…•·●■▪*")
 QUOTES = set("«»„“”\"'‘’")
@@ -58,6 +66,8 @@ RULE_FILES = {
     "posts": "posts.tsv",
     "honorifics": "honorifics.tsv",
     "not_entities": "not_entities.tsv",
+    "institution_nouns": "institution_nouns.tsv",
+    "event_nouns": "event_nouns.tsv",
 }
 
 
@@ -197,6 +207,8 @@ class EntityLexicons:
     person_prefixes: frozenset[str]
     org_nouns: LemmaSequences[bool]
     not_entities: frozenset[str]
+    institution_nouns: frozenset[str]
+    event_nouns: frozenset[str]
 
     def lookup_name(self, words: list[str]) -> Entry | None:
         """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
@@ -231,6 +243,8 @@ class EntityTyper(RuleComponent):
             built("posts", one_word_lemmas) | built("honorifics", one_word_lemmas),
             built("org_nouns", org_nouns),
             built("not_entities", not_entities),
+            built("institution_nouns", lemma_set),
+            built("event_nouns", lemma_set),
         )
 
     def _state_lexicon(self, aliases: str) -> StateLexicon:
@@ -282,7 +296,49 @@ def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
     entry = lexicons.lookup_name(words)
     if entry:
         return make_mention(span, entry.label, entry.name, entry.code, NAME)
+    if not is_name_phrase(span, label, lexicons):
+        return None
     return make_mention(span, label, None, None, NAME)
+
+
+def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
+    """Whether a span slovnet tagged is a name. Not: a lone adjective ("Российско-
+    Экваториальногвинейской": the adjective stage reads it), an event named after a place
+    ("Приднестровский конфликт"), common words capitalised only because they open a sentence
+    ("Металлургической отрасли Варичев отдал…", "Киноистория будет…") unless an institution
+    heads them ("Министерство обороны сообщило")."""
+    head = fold(span.root.lemma_)
+    if len(span) == 1 and span[0].pos_ == "ADJ":
+        return False
+    if label == PLACE and head in lexicons.event_nouns:
+        return False
+    opens_sentence = span[0].is_sent_start or span.start == 0
+    if not opens_sentence or (label == ORG and head in lexicons.institution_nouns):
+        return True
+    words = [token for token in span if not token.is_space]
+    return not all(is_common_word(token) for token in words)
+
+
+def is_common_word(token) -> bool:
+    """pymorphy3 reads the word only as a common noun or adjective it knows (or builds from a
+    known prefix: "Киноистория"), one of them in the number the tagger gave it ("Токаев" as a
+    subject is no genitive plural of "токай")."""
+    parses = word_parses(reading_form(token.text))
+    wanted = UD_NUMBER_TO_OC.get(feature(token, "Number"))
+    return (
+        bool(parses)
+        and all(
+            parse.tag.POS in {"NOUN", "ADJF"}
+            and not NAME_TAGS & parse.tag.grammemes
+            and (parse.is_known or _prefixed(parse))
+            for parse in parses
+        )
+        and (wanted is None or any(parse.tag.number in {wanted, None} for parse in parses))
+    )
+
+
+def _prefixed(parse) -> bool:
+    return any(type(step[0]).__name__ == "KnownPrefixAnalyzer" for step in parse.methods_stack)
 
 
 def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) -> list[Span]:
@@ -295,7 +351,7 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
                 continue  # "Того", "Чад" as common words
             overlapping = found.overlapping(span)
             nested = match.entry.label in {STATE, PLACE} and all(
-                m.label_ in {ORG, PLACE} and contains(m, span) and m != span for m in overlapping
+                is_nested_mention(span, m) for m in overlapping
             )
             if overlapping and not nested:
                 continue
@@ -303,6 +359,15 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
             added.append(make_mention(span, entry.label, entry.name, entry.code, NAME))
             found.add(added[-1])
     return added
+
+
+def is_nested_mention(inner: Span, outer: Span) -> bool:
+    """A state or place inside an organisation ("МИД России") or a place ("Вашингтон, округ
+    Колумбия") is a mention of its own; not the head of a longer place name, which is another
+    place ("Латинская Америка" is not Америка)."""
+    if outer.label_ not in {ORG, PLACE} or not contains(outer, inner) or outer == inner:
+        return False
+    return outer.label_ == ORG or inner.end < outer.end
 
 
 def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]) -> Iterator[Span]:
@@ -330,9 +395,27 @@ def adjective_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
         if label is None:
             continue
         span = Span(doc, token.i, token.i + 1)
-        if any(m.label_ in {PERSON, STATE, PLACE} for m in found.covering(token.i)):
+        covering = found.covering(token.i)
+        if any(m.label_ in {PERSON, STATE, PLACE} for m in covering):
+            continue
+        if is_borrowed(token, covering, lexicons.institution_nouns):
             continue
         yield make_mention(span, label, norm, code, ADJECTIVE)
+
+
+def is_borrowed(token, covering: list[Span], institutions: frozenset[str]) -> bool:
+    """A capitalised adjective that is part of a title or a name not about its state or place:
+    after its noun ("Папа Римский"), or inside an organisation not headed by an institution
+    ("Уральская сталь", "1-го Украинского фронта"). "Российская академия наук" keeps its state."""
+    if not token.text[:1].isupper():
+        return False
+    head = token.head
+    if head.i < token.i and head.pos_ in {"NOUN", "PROPN"} and head.text[:1].isupper():
+        return True
+    return any(
+        m.label_ == ORG and m._.kind == NAME and fold(m.root.lemma_) not in institutions
+        for m in covering
+    )
 
 
 def adjective_reference(
@@ -402,10 +485,33 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
     mention = Span(span.doc, span.start, span.end, label=label)
     if norm is None:
         norm = person_nominative(mention) if label == PERSON else phrase_nominative(mention)
+        norm = written_as_text(norm, cased=label != ORG)
     mention._.norm = norm
     mention._.code = code
     mention._.kind = kind
     return mention
+
+
+def written_as_text(name: str, cased: bool) -> str:
+    """A name as running text writes it: Latin look-alikes inside Russian words read as
+    Cyrillic ("Католичеcкая"); when `cased`, words in capitals ("КИЕВ" in a dateline) in
+    title case, abbreviations kept."""
+    words = [reading_form(word) for word in name.split(" ")]
+    if cased:
+        words = [title_case(word) if is_capitalised_word(word) else word for word in words]
+    return " ".join(words)
+
+
+def is_capitalised_word(word: str) -> bool:
+    """A word in capitals that pymorphy3 knows as a word, not an abbreviation ("КИЕВ", not
+    "КНДР")."""
+    return word.isupper() and any(
+        parse.is_known and "Abbr" not in parse.tag for parse in word_parses(word)
+    )
+
+
+def title_case(word: str) -> str:
+    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
 
 
 def trim(span: Span) -> Span | None:

@@ -349,6 +349,10 @@ def addressed_gender(mention: Span, genders: dict[str, str]) -> str | None:
     return genders.get(fold(mention.doc[mention.start - 1].lemma_))
 
 
+def is_addressed(cluster: Cluster, genders: dict[str, str]) -> bool:
+    return any(addressed_gender(m, genders) for m in cluster.mentions)
+
+
 def link_names(mentions: list[Span], genders: dict[str, str]) -> list[Cluster]:
     """Pass 1: clusters of name, adjective and descriptor mentions."""
     clusters: list[Cluster] = []
@@ -439,6 +443,8 @@ def link_persons(
             if compatible(parts[id(mention)], c.parts)
             and gender in {None, cluster_gender(c, genders) or gender}
         ]
+        if gender is None:  # a bare "Обама" is Барак before it is "миссис Обама"
+            fitting = [c for c in fitting if not is_addressed(c, genders)] or fitting
         fitting = [c for c in fitting if c.parts.alone] or fitting  # "Иванов" again: that one
         if len(fitting) == 1:
             fitting[0].mentions.append(mention)
@@ -460,15 +466,17 @@ def link_references(
             cluster = links.cluster_of(person)
             added.append(links.add(cluster, doc, phrase.start, phrase.end, TITLE))
             record_post(cluster, phrase, links)
-        elif is_referential(phrase, doc, context.role_nouns) and not is_predicative(
-            doc[phrase.head]
-        ):
+        elif is_referential(phrase, doc, context.role_nouns):
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]
     events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
-            cluster = resolve_nominal(item, links, context)
+            head = doc[item.head]
+            if is_predicative(head):
+                cluster = clause_subject(head.head, links)
+            else:
+                cluster = resolve_nominal(item, links, context)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.start, item.end, TITLE))
                 if item.post_class != ANY_CLASS:
@@ -482,8 +490,22 @@ def link_references(
 
 def is_predicative(token: Token) -> bool:
     """ "был назначен епископом", "стал президентом": a post in the instrumental after a verb
-    says what the subject became; it stands for no one else."""
+    says what the subject became."""
     return "Ins" in token.morph.get("Case") and token.head.pos_ in {"VERB", "AUX"}
+
+
+def clause_subject(verb: Token, links: Links) -> Cluster | None:
+    """The person whose name or pronoun is the subject of a predicative post's verb ("он был
+    назначен епископом" → whom "он" stands for); no one else by salience."""
+    return next(
+        (
+            cluster
+            for cluster in links.persons()
+            for mention in cluster.mentions
+            if mention.root.dep_ in SUBJECT_DEPS and mention.root.head == verb
+        ),
+        None,
+    )
 
 
 def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:

@@ -123,20 +123,23 @@ def name_case(parts: list[Token], cases: list[str], gender: str, sure: bool) -> 
     """The case of the name (`cases`: the tagger's, of every token, initials too). A surname
     declines where foreign first names and Korean or Chinese name parts do not, so the last
     oblique case the last part can be read in decides ("Ким Чен Ына"; "А. Илюшкиным", where
-    the tagger took the surname for a genitive and the initial for an instrumental). A part
-    tagged nominative that has no nominative reading, only one oblique case, is in that case
-    ("Джо Локхарту"). A name in apposition to a noun in another case, with a part pymorphy3
-    reads as a name only in that one, is in that case: "премьер-министра Индии Нарендру Моди",
-    where the tagger took "Нарендру" for a genitive like "Индии"."""
+    the tagger took the surname for a genitive and the initial for an instrumental). When the
+    last part fits none of the tagged cases, a part with no nominative reading and only one
+    oblique one is in that case ("Джо Локхарту", tagged nominative or genitive). A name in
+    apposition to a noun in another case, with a part pymorphy3 reads as a name only in that
+    one, is in that case: "премьер-министра Индии Нарендру Моди", where the tagger took
+    "Нарендру" for a genitive like "Индии"."""
     if not parts:
         return ""
     oblique = [case for case in reversed(cases) if case in OBLIQUE]
     readable = [
         c for c in oblique if part_nominative(parts[-1].text, c, gender, sure) != parts[-1].text
     ]
+    if not readable and (unread := unread_case(parts, gender, sure)):
+        return unread
     tagged = next(iter(readable + oblique), feature(parts[0], "Case"))
     if tagged not in OBLIQUE:
-        return unread_case(parts, gender, sure) or tagged
+        return tagged
     head = parts[0].head if parts and parts[0].dep_ == "appos" else None
     governing = feature(head, "Case") if head is not None else ""
     if governing not in OBLIQUE or governing == tagged:
@@ -209,11 +212,13 @@ def part_nominative(text: str, case: str, gender: str, sure: bool = False) -> st
 
 
 def phrase_nominative(span: Span) -> str:
-    """Words before and at the head noun agree in the nominative; dependents after it stay."""
+    """Words before and at the head noun agree in the nominative; dependents after it stay.
+    The head is the first noun in the case of the phrase's first inflected word, or a word
+    pymorphy3 reads as such a noun where the tagger took it for a verb ("Уральской стали")."""
     tokens = [token for token in span if not token.is_space]
     if not tokens or span.text[:1] in "«\"„“'":
         return span.text
-    case = feature(tokens[0], "Case")
+    case = next((feature(t, "Case") for t in tokens if feature(t, "Case")), "")
     if not case or case == "Nom":
         return span.text
     head = next(
@@ -225,19 +230,20 @@ def phrase_nominative(span: Span) -> str:
         None,
     )
     if head is None:
+        head = next((i for i, t in enumerate(tokens) if noun_in_case(t.text, case)), None)
+    if head is None:
         return span.text
     words = []
     for index, token in enumerate(tokens):
-        agrees = index <= head and token.pos_ in AGREEING_POS and feature(token, "Case") == case
+        pos = "NOUN" if index == head else token.pos_
+        agrees = index <= head and pos in AGREEING_POS and feature(token, "Case") in {case, ""}
         words.append(
-            inflect_word(
-                token.text,
-                token.pos_,
-                case,
-                feature(token, "Gender"),
-                feature(token, "Number"),
-            )
-            if agrees
+            inflect_word(token.text, pos, case, feature(token, "Gender"), feature(token, "Number"))
+            if agrees and (index == head or feature(token, "Case") == case)
             else token.text
         )
     return words_text(tokens, words)
+
+
+def noun_in_case(text: str, case: str) -> bool:
+    return any(p.tag.POS == "NOUN" and p.tag.case in UD_CASE_TO_OC[case] for p in word_parses(text))

@@ -82,6 +82,15 @@ def typed(nlp, text):
         ),
         ("Памятник Юрию Долгорукому стоит в Москве.", ("Юрию Долгорукому", "PERSON", "Юрий Долгорукий", None, "name")),
         ("Книги Льва Толстого переведены.", ("Льва Толстого", "PERSON", "Лев Толстой", None, "name")),
+        # a company name in an oblique case, its noun misread as a verb ("стали")
+        ("Он был замгендиректора «Уральской стали».", ("Уральской стали", "ORG", "Уральская сталь", None, "name")),
+        # datelines in capitals; the outlet between slashes
+        ("КИЕВ, 5 мая /ТАСС/. Делегация прибыла.", ("КИЕВ", "PLACE", "Киев", None, "name")),
+        ("КИЕВ, 5 мая /ТАСС/. Делегация прибыла.", ("ТАСС", "ORG", "ТАСС", None, "name")),
+        # a Latin look-alike letter inside a Russian word
+        ("Он был одним из лидеров Католичеcкой церкви.", ("Католичеcкой церкви", "ORG", "Католическая церковь", None, "name")),
+        # an institution keeps the state its adjective names
+        ("Российская академия наук выступила с заявлением.", ("Российская", "STATE", "Россия", "RUS", "adjective")),
     ],
 )
 # fmt: on
@@ -103,6 +112,20 @@ def test_typed_mention(nlp, text, expected):
         ("Того же мнения придерживаются эксперты.", ("Того", "STATE")),
         # generic plural organisations
         ("Решения на контроле правительств двух стран.", ("правительств", "ORG")),
+        # an adjective that a name or a title borrows is no mention of its place or state
+        ("Он был замгендиректора «Уральской стали».", ("Уральской", "PLACE")),
+        ("Папа Римский Франциск прибыл в Ватикан.", ("Римский", "PLACE")),
+        ("Он командовал войсками 1-го Украинского фронта.", ("Украинского", "STATE")),
+        # the head of a longer place name is not a place of its own
+        ("Беседа прошла в Латинской Америке.", ("Америке", "STATE")),
+        # an event named after a place, a lone compound adjective
+        ("Приднестровский конфликт обсудили в Кишинёве.", ("Приднестровский конфликт", "PLACE")),
+        ("Заседание Российско-Экваториальногвинейской комиссии прошло в Москве.", ("Российско-Экваториальногвинейской", "PLACE")),
+        # common words capitalised at the start of a sentence
+        ("Металлургической отрасли Варичев отдал около 30 лет.", ("Металлургической отрасли", "ORG")),
+        ("Киноистория будет сделана как один день из жизни героини.", ("Киноистория", "PERSON")),
+        # the script change inside a word is no name
+        ("Он был одним из лидеров Католичеcкой церкви.", ("Католиче", "PERSON")),
     ],
 )
 # fmt: on
@@ -124,6 +147,18 @@ def test_state_nested_in_organisation(nlp):
     found = typed(nlp, "Представитель Министерства обороны Украины отказался от комментариев.")
     assert ("Министерства обороны Украины", "ORG") in found
     assert ("Украины", "STATE") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Министерство обороны сообщило о начале учений.",
+        "Токаев провёл переговоры в Душанбе.",
+    ],
+)
+def test_sentence_initial_names_stay(nlp, text):
+    first = text.split()[0]
+    assert any(mention_text.startswith(first) for mention_text, _ in typed(nlp, text))
 
 
 def test_ents_are_the_outermost_mentions(nlp):
