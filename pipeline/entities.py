@@ -302,21 +302,35 @@ def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
 
 
 def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
-    """Whether a span slovnet tagged is a name. Not: a lone adjective ("Российско-
-    Экваториальногвинейской": the adjective stage reads it), an event named after a place
-    ("Приднестровский конфликт"), common words capitalised only because they open a sentence
-    ("Металлургической отрасли Варичев отдал…", "Киноистория будет…") unless an institution
-    heads them ("Министерство обороны сообщило")."""
+    """Whether a span slovnet tagged is a name. Not: a compound adjective of two states
+    ("Российско-Экваториальногвинейской комиссии"), an event named after a place
+    ("Приднестровский конфликт"), or common words capitalised only because they open a
+    sentence: a person or place pymorphy3 knows only as common words ("Киноистория будет…";
+    not "Мадонна", which the tagger reads as a proper name), an organisation of common words
+    in an oblique case ("Металлургической отрасли Варичев отдал…"; not "Первый канал
+    отменил", not "Министерства обороны" with an institution at its head)."""
     head = fold(span.root.lemma_)
-    if len(span) == 1 and span[0].pos_ == "ADJ":
+    if len(span) == 1 and is_compound_adjective(span[0]):
         return False
     if label == PLACE and head in lexicons.event_nouns:
         return False
-    opens_sentence = span[0].is_sent_start or span.start == 0
-    if not opens_sentence or (label == ORG and head in lexicons.institution_nouns):
+    if not (span[0].is_sent_start or span.start == 0):
         return True
     words = [token for token in span if not token.is_space]
-    return not all(is_common_word(token) for token in words)
+    if label == ORG:
+        nominative = feature(span.root, "Case") in {"Nom", ""}
+        if nominative or head in lexicons.institution_nouns:
+            return True
+        return not all(is_common_word(token) for token in words)
+    return not all(
+        is_common_word(token) and (token.pos_ != "PROPN" or is_built_word(token)) for token in words
+    )
+
+
+def is_compound_adjective(token) -> bool:
+    """ "российско-американский": an adjective of two states or places joined by "-о-"."""
+    first, _, rest = token.text.partition("-")
+    return token.pos_ == "ADJ" and bool(rest) and first.lower().endswith("о")
 
 
 def is_common_word(token) -> bool:
@@ -337,6 +351,11 @@ def is_common_word(token) -> bool:
     )
 
 
+def is_built_word(token) -> bool:
+    """pymorphy3 builds the word from a known prefix and word ("Кино" + "история") only."""
+    return all(_prefixed(parse) for parse in word_parses(reading_form(token.text)))
+
+
 def _prefixed(parse) -> bool:
     return any(type(step[0]).__name__ == "KnownPrefixAnalyzer" for step in parse.methods_stack)
 
@@ -351,7 +370,7 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
                 continue  # "Того", "Чад" as common words
             overlapping = found.overlapping(span)
             nested = match.entry.label in {STATE, PLACE} and all(
-                is_nested_mention(span, m) for m in overlapping
+                is_nested_mention(span, match.entry.label, m) for m in overlapping
             )
             if overlapping and not nested:
                 continue
@@ -361,13 +380,13 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
     return added
 
 
-def is_nested_mention(inner: Span, outer: Span) -> bool:
-    """A state or place inside an organisation ("МИД России") or a place ("Вашингтон, округ
-    Колумбия") is a mention of its own; not the head of a longer place name, which is another
-    place ("Латинская Америка" is not Америка)."""
+def is_nested_mention(inner: Span, label: str, outer: Span) -> bool:
+    """A state or place inside an organisation ("МИД России") or a place ("Восточная Европа")
+    is a mention of its own; a state's name heading a longer place name is not, as that is
+    another place ("Латинская Америка" is not the USA, "Новая Шотландия" not Scotland)."""
     if outer.label_ not in {ORG, PLACE} or not contains(outer, inner) or outer == inner:
         return False
-    return outer.label_ == ORG or inner.end < outer.end
+    return outer.label_ == ORG or label != STATE or inner.end < outer.end
 
 
 def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]) -> Iterator[Span]:
@@ -398,24 +417,28 @@ def adjective_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
         covering = found.covering(token.i)
         if any(m.label_ in {PERSON, STATE, PLACE} for m in covering):
             continue
-        if is_borrowed(token, covering, lexicons.institution_nouns):
+        if is_borrowed(token, label, covering, lexicons.institution_nouns):
             continue
         yield make_mention(span, label, norm, code, ADJECTIVE)
 
 
-def is_borrowed(token, covering: list[Span], institutions: frozenset[str]) -> bool:
-    """A capitalised adjective that is part of a title or a name not about its state or place:
-    after its noun ("Папа Римский"), or inside an organisation not headed by an institution
-    ("Уральская сталь", "1-го Украинского фронта"). "Российская академия наук" keeps its state."""
+def is_borrowed(token, label: str, covering: list[Span], institutions: frozenset[str]) -> bool:
+    """A capitalised adjective that a title or a name borrows, not a mention of its state or
+    place: after its noun ("Папа Римский"); inside an organisation's name not headed by an
+    institution, a state's ("1-го Украинского фронта"), or a place's in a name in quotes
+    («Уральская сталь»). "Российская академия наук" keeps its state, "Московский дом книги"
+    and «Африканский национальный союз» their places."""
     if not token.text[:1].isupper():
         return False
     head = token.head
     if head.i < token.i and head.pos_ in {"NOUN", "PROPN"} and head.text[:1].isupper():
         return True
-    return any(
-        m.label_ == ORG and m._.kind == NAME and fold(m.root.lemma_) not in institutions
+    names = [
+        m
         for m in covering
-    )
+        if m.label_ == ORG and m._.kind == NAME and fold(m.root.lemma_) not in institutions
+    ]
+    return any(label == STATE or m.start > 0 and m.doc[m.start - 1].text in QUOTES for m in names)
 
 
 def adjective_reference(

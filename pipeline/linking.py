@@ -368,8 +368,78 @@ def link_names(mentions: list[Span], genders: dict[str, str]) -> list[Cluster]:
             clusters.append(by_key[key])
         by_key[key].mentions.append(mention)
         by_key.setdefault(group_key(mention), by_key[key])  # a later bare "ИГ" finds its gloss
+    clusters = merge_organization_forms(clusters, mentions)
     clusters += link_persons(persons, mentions, genders)
     return clusters
+
+
+def merge_organization_forms(clusters: list[Cluster], mentions: list[Span]) -> list[Cluster]:
+    """One organisation under its forms in a document: "Минэкономразвития" and
+    "Минэкономразвития РФ", "МИД России" and "Министерство иностранных дел РФ" (the same
+    gazetteer name before the state), "ВОЗ" and "Всемирная организация здравоохранения" (the
+    initials of the name). Forms with different states ("МИД России", "МИД Франции") stay
+    apart, and a bare "МИД" joins a form with a state only when the document names one."""
+    forms: dict[str, list[tuple[Cluster, str | None]]] = defaultdict(list)
+    for cluster in clusters:
+        for mention in cluster.mentions:
+            if mention.label_ == ORG and mention._.kind == NAME:
+                base, code = organization_form(mention, mentions)
+                forms[base].append((cluster, code))
+    for abbreviation in [base for base in forms if is_abbreviation(base)]:
+        spelled = [
+            base for base in forms if base != abbreviation and initials(base) == abbreviation
+        ]
+        if len(spelled) == 1:
+            forms[spelled[0]] += forms.pop(abbreviation)
+    merged_into: dict[int, Cluster] = {}
+    for found in forms.values():
+        codes = {code for _, code in found if code}
+        for code in codes or {None}:
+            same = [c for c, other in found if other == code or (other is None and len(codes) < 2)]
+            merge_clusters([merged_into.get(id(c), c) for c in same], merged_into)
+    return [cluster for cluster in clusters if cluster.mentions]
+
+
+def merge_clusters(clusters: list[Cluster], merged_into: dict[int, Cluster]) -> None:
+    """All mentions into the first cluster; the others are left empty."""
+    target = clusters[0]
+    for cluster in clusters[1:]:
+        if cluster is not target:
+            target.mentions += cluster.mentions
+            cluster.mentions = []
+            merged_into[id(cluster)] = target
+
+
+def organization_form(mention: Span, mentions: list[Span]) -> tuple[str, str | None]:
+    """(the name of the innermost organisation at the mention's start, the code of the state
+    that ends the mention or None): "Министерство иностранных дел РФ" → ("министерство
+    иностранных дел", "RUS")."""
+    inner = min(
+        (
+            m
+            for m in mentions
+            if m.label_ == ORG and m.start == mention.start and m.end <= mention.end
+        ),
+        key=len,
+    )
+    state = next(
+        (
+            m
+            for m in mentions
+            if m.label_ == STATE and m.end == mention.end and mention.start < m.start
+        ),
+        None,
+    )
+    return group_key(inner)[1], state._.code if state is not None else None
+
+
+def is_abbreviation(base: str) -> bool:
+    return " " not in base and 2 <= len(base) <= 6 and base.upper() != base.lower()
+
+
+def initials(base: str) -> str:
+    """ "всемирная организация здравоохранения" → "воз" (words of one letter left out)."""
+    return "".join(word[0] for word in base.replace("-", " ").split() if len(word) > 1)
 
 
 def group_key(mention: Span) -> tuple[str, str]:
