@@ -591,13 +591,22 @@ def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
 def is_subject(mention: Span, posts: PostLexicon) -> bool:
     """The mention (or the title or name it is coordinated or in apposition with) is a
     subject: "Касым-Жомарт Токаев и Эмомали Рахмон провели", "Президент Таджикистана Эмомали
-    Рахмон подчеркнул"."""
+    Рахмон подчеркнул", "Режиссёром станет лауреат фестиваля Оксана Карас" (a noun for a
+    person)."""
     root = mention.root
     head = root.head
     return root.dep_ in SUBJECT_DEPS or (
         head.dep_ in SUBJECT_DEPS
-        and (root.dep_ == "conj" or (root.dep_ == "appos" and match_post(head.doc, head.i, posts)))
+        and (root.dep_ == "conj" or (root.dep_ == "appos" and names_a_person(head, posts)))
     )
+
+
+def names_a_person(token: Token, posts: PostLexicon) -> bool:
+    """A post ("президент") or another animate noun ("лауреат"; not "уважаемый" in an address,
+    which the tagger may take for a noun)."""
+    animate = token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy")
+    noun = any(parse.tag.POS == "NOUN" for parse in word_parses(token.text))
+    return (animate and noun) or bool(match_post(token.doc, token.i, posts))
 
 
 def weight(mention: Span, posts: PostLexicon) -> float:
@@ -716,12 +725,42 @@ def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster
         if c.gender == gender
         and any(m.start < token.i and here - sentence_of[m.start] <= window for m in c.mentions)
     ]
-    found = recent_subject(nearby, token.i, context, window)
+    found = parallel_antecedent(token, nearby, context) or recent_subject(
+        nearby, token.i, context, window
+    )
     if found is not None:
         return found
     return clear_winner(
         [(salience(c, token.i, context), c) for c in nearby], context.thresholds.clear_margin
     )
+
+
+def parallel_antecedent(
+    token: Token, nearby: list[Cluster], context: LinkContext
+) -> Cluster | None:
+    """A pronoun that is no subject goes to the one person of its gender named in a role other
+    than subject before it: in its own sentence ("Трамп знает, как обстоят дела у Ким Чен Ына,
+    и надеется, что с ним всё в порядке"; "другом Елизаветы Глинки и работал в её фонде"), or,
+    for a personal pronoun, in the sentence before ("о здоровье Ким Чен Ына. Я желаю ему…").
+    None when there are several or none (then the recent subject is the antecedent)."""
+    if token.dep_ in SUBJECT_DEPS:
+        return None
+    here = context.sentence_of[token.i]
+    for distance in (0, 1) if token.pos_ == "PRON" else (0,):
+        found = [
+            cluster
+            for cluster in nearby
+            if any(
+                m.start < token.i
+                and m._.kind == NAME
+                and here - context.sentence_of[m.start] == distance
+                and not is_subject(m, context.posts)
+                for m in cluster.mentions
+            )
+        ]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> EntityRecord:
