@@ -68,6 +68,7 @@ RULE_FILES = {
     "not_entities": "not_entities.tsv",
     "institution_nouns": "institution_nouns.tsv",
     "event_nouns": "event_nouns.tsv",
+    "family_nouns": "family_nouns.tsv",
 }
 
 
@@ -209,6 +210,7 @@ class EntityLexicons:
     not_entities: frozenset[str]
     institution_nouns: frozenset[str]
     event_nouns: frozenset[str]
+    family_nouns: frozenset[str]
 
     def lookup_name(self, words: list[str]) -> Entry | None:
         """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
@@ -245,6 +247,7 @@ class EntityTyper(RuleComponent):
             built("not_entities", not_entities),
             built("institution_nouns", lemma_set),
             built("event_nouns", lemma_set),
+            built("family_nouns", lemma_set),
         )
 
     def _state_lexicon(self, aliases: str) -> StateLexicon:
@@ -304,7 +307,8 @@ def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
 def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     """Whether a span slovnet tagged is a name. Not: a compound adjective of two states
     ("Российско-Экваториальногвинейской комиссии"), an event named after a place
-    ("Приднестровский конфликт"), or common words capitalised only because they open a
+    ("Приднестровский конфликт"), a family after "эпоха", "династия" ("эпохи Тюдоров"), or
+    common words capitalised only because they open a
     sentence: a person or place pymorphy3 knows only as common words ("Киноистория будет…";
     not "Мадонна", which the tagger reads as a proper name), an organisation of common words
     in an oblique case ("Металлургической отрасли Варичев отдал…"; not "Первый канал
@@ -312,7 +316,7 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     head = fold(span.root.lemma_)
     if len(span) == 1 and is_compound_adjective(span[0]):
         return False
-    if label == PLACE and head in lexicons.event_nouns:
+    if label == PLACE and (head in lexicons.event_nouns or is_family(span.root, lexicons)):
         return False
     if not (span[0].is_sent_start or span.start == 0):
         return True
@@ -325,6 +329,12 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     return not all(
         is_common_word(token) and (token.pos_ != "PROPN" or is_built_word(token)) for token in words
     )
+
+
+def is_family(token, lexicons: EntityLexicons) -> bool:
+    """A genitive after "эпоха", "династия" names a family ("эпохи Тюдоров")."""
+    head = fold(token.head.lemma_)
+    return feature(token, "Case") == "Gen" and head in lexicons.family_nouns
 
 
 def is_compound_adjective(token) -> bool:

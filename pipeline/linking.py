@@ -47,6 +47,7 @@ RULE_FILES = {
     "posts": "posts.tsv",
     "post_role_nouns": "post_role_nouns.tsv",
     "honorifics": "honorifics.tsv",
+    "post_times": "post_times.tsv",
 }
 # case endings a surname pymorphy3 does not know takes on its nominative stem ("Маккаррика")
 CASE_ENDINGS = frozenset(
@@ -234,6 +235,7 @@ class LinkContext:
     role_nouns: frozenset[str]
     thresholds: Thresholds
     sentence_of: dict[int, int]
+    post_times: dict[str, str]
 
 
 class Linker(RuleComponent):
@@ -262,6 +264,7 @@ class Linker(RuleComponent):
             self.rules.built("post_role_nouns", role_nouns),
             self.thresholds,
             sentence_ids(doc),
+            self.rules.built("post_times", post_times),
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -335,6 +338,21 @@ class Links:
 
     def persons(self) -> list[Cluster]:
         return [c for c in self.clusters if c.label == PERSON]
+
+
+def post_times(text: str) -> dict[str, str]:
+    """Word → "former" or "current" ("бывший", "действующий"), from post_times.tsv."""
+    return {row["lemma"]: row["time"] for row in tsv_rows(text)}
+
+
+def post_time(doc: Doc, phrase: PostPhrase, times: dict[str, str]) -> str | None:
+    """Whether a post phrase says the post is held now or was held ("бывший президент",
+    "экс-президент", "действующего президента"); None when it does not say."""
+    head = doc[phrase.head]
+    words = [*doc[phrase.start : phrase.head], *(t for t in head.children if t.dep_ == "amod")]
+    found = next((times[fold(t.lemma_)] for t in words if fold(t.lemma_) in times), None)
+    prefix = fold(head.text).partition("-")[0]
+    return found or (times.get(prefix) if "-" in head.text else None)
 
 
 def address_genders(text: str) -> dict[str, str]:
@@ -546,7 +564,7 @@ def link_references(
             if is_predicative(head):
                 cluster = clause_subject(head.head, links)
             else:
-                cluster = resolve_nominal(item, links, context)
+                cluster = resolve_nominal(item, doc, links, context)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.start, item.end, TITLE))
                 if item.post_class != ANY_CLASS:
@@ -662,9 +680,19 @@ def clear_winner(scored: list[tuple[float, Cluster]], margin: float) -> Cluster 
     return scored[0][1]
 
 
-def resolve_nominal(phrase: PostPhrase, links: Links, context: LinkContext) -> Cluster | None:
-    """The person a bare post phrase refers to, or None."""
+def resolve_nominal(
+    phrase: PostPhrase, doc: Doc, links: Links, context: LinkContext
+) -> Cluster | None:
+    """The person a bare post phrase refers to, or None. A post said to be held now is not the
+    post of a person the text calls former, nor of one the text gives no post."""
     persons = [c for c in links.persons() if any(m.start < phrase.start for m in c.mentions)]
+    current = post_time(doc, phrase, context.post_times) == "current"
+    if current:
+        persons = [
+            c
+            for c in persons
+            if all(post_time(doc, t, context.post_times) != "former" for t, _ in c.titles)
+        ]
     owner_cluster = links.owner_of(phrase)
 
     def holds(cluster: Cluster) -> bool:
@@ -676,7 +704,7 @@ def resolve_nominal(phrase: PostPhrase, links: Links, context: LinkContext) -> C
         candidates = [c for c in persons if holds(c) and c.owner == id(owner_cluster)]
     else:
         candidates = [c for c in persons if holds(c)]
-        if not candidates and phrase.post_class in FALLBACK_CLASSES:
+        if not candidates and phrase.post_class in FALLBACK_CLASSES and not current:
             candidates = [c for c in persons if not c.holds_before(phrase.start)]
     window = context.thresholds.nominal_window
     return recent_subject(candidates, phrase.start, context, window) or clear_winner(
