@@ -308,11 +308,11 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     """Whether a span slovnet tagged is a name. Not: a compound adjective of two states
     ("Российско-Экваториальногвинейской комиссии"), an event named after a place
     ("Приднестровский конфликт"), a family after "эпоха", "династия" ("эпохи Тюдоров"), or
-    common words capitalised only because they open a
-    sentence: a person or place pymorphy3 knows only as common words ("Киноистория будет…";
-    not "Мадонна", which the tagger reads as a proper name), an organisation of common words
-    in an oblique case ("Металлургической отрасли Варичев отдал…"; not "Первый канал
-    отменил", not "Министерства обороны" with an institution at its head)."""
+    common words capitalised only because they open a sentence: a person pymorphy3 knows only
+    as common words ("Киноистория будет…"; not "Мадонна", which the tagger reads as a proper
+    name), an organisation of common words in an oblique case ("Металлургической отрасли
+    Варичев отдал…"; not "Первый канал отменил", not "Министерства обороны" with an
+    institution at its head)."""
     head = fold(span.root.lemma_)
     if len(span) == 1 and is_compound_adjective(span[0]):
         return False
@@ -326,7 +326,7 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
         if nominative or head in lexicons.institution_nouns:
             return True
         return not all(is_common_word(token) for token in words)
-    return not all(
+    return label != PERSON or not all(
         is_common_word(token) and (token.pos_ != "PROPN" or is_built_word(token)) for token in words
     )
 
@@ -393,10 +393,13 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
 def is_nested_mention(inner: Span, label: str, outer: Span) -> bool:
     """A state or place inside an organisation ("МИД России") or a place ("Восточная Европа")
     is a mention of its own; a state's name heading a longer place name is not, as that is
-    another place ("Латинская Америка" is not the USA, "Новая Шотландия" not Scotland)."""
+    another place ("Латинская Америка" is not the USA, "Новая Шотландия" not Scotland; but
+    "Герб Армении" still names Armenia)."""
     if outer.label_ not in {ORG, PLACE} or not contains(outer, inner) or outer == inner:
         return False
-    return outer.label_ == ORG or label != STATE or inner.end < outer.end
+    if outer.label_ == ORG or label != STATE or inner.end < outer.end:
+        return True
+    return not all(token.pos_ == "ADJ" for token in inner.doc[outer.start : inner.start])
 
 
 def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]) -> Iterator[Span]:
@@ -434,21 +437,31 @@ def adjective_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
 
 def is_borrowed(token, label: str, covering: list[Span], institutions: frozenset[str]) -> bool:
     """A capitalised adjective that a title or a name borrows, not a mention of its state or
-    place: after its noun ("Папа Римский"); inside an organisation's name not headed by an
-    institution, a state's ("1-го Украинского фронта"), or a place's in a name in quotes
-    («Уральская сталь»). "Российская академия наук" keeps its state, "Московский дом книги"
-    and «Африканский национальный союз» their places."""
+    place: after its noun ("Папа Римский"); in a formation a number before it says is named
+    after a region ("1-го Украинского фронта"); a place's in a name in quotes not headed by an
+    institution («Уральская сталь»). "Российская академия наук" keeps its state, "Московский
+    дом книги" and «Африканский национальный союз» their places."""
     if not token.text[:1].isupper():
         return False
     head = token.head
     if head.i < token.i and head.pos_ in {"NOUN", "PROPN"} and head.text[:1].isupper():
         return True
-    names = [
-        m
-        for m in covering
-        if m.label_ == ORG and m._.kind == NAME and fold(m.root.lemma_) not in institutions
-    ]
-    return any(label == STATE or m.start > 0 and m.doc[m.start - 1].text in QUOTES for m in names)
+    names = [m for m in covering if m.label_ == ORG and m._.kind == NAME]
+    if any(is_ordinal(token.doc[i]) for m in names for i in (m.start - 1, m.start) if i >= 0):
+        return True
+    return label == PLACE and any(
+        fold(m.root.lemma_) not in institutions
+        and m.start > 0
+        and m.doc[m.start - 1].text in QUOTES
+        for m in names
+    )
+
+
+def is_ordinal(token) -> bool:
+    """ "1-го", "2-й", "третьей": an ordinal number."""
+    return token.pos_ in {"ADJ", "NUM"} and (
+        token.text[:1].isdigit() or "NumType=Ord" in str(token.morph)
+    )
 
 
 def adjective_reference(
