@@ -48,6 +48,7 @@ RULE_FILES = {
     "post_role_nouns": "post_role_nouns.tsv",
     "honorifics": "honorifics.tsv",
     "post_times": "post_times.tsv",
+    "name_diminutives": "name_diminutives.tsv",
 }
 # case endings a surname pymorphy3 does not know takes on its nominative stem ("Маккаррика")
 CASE_ENDINGS = frozenset(
@@ -270,7 +271,8 @@ class Linker(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
         genders = self.address_genders()
-        links = Links(link_names(mentions, genders), genders)
+        full_names = self.rules.built("name_diminutives", full_first_names)
+        links = Links(link_names(mentions, genders, full_names), genders)
         mentions += link_references(
             doc, mentions, links, self.context(doc), self.resolve_titles, self.resolve_pronouns
         )
@@ -371,7 +373,18 @@ def is_addressed(cluster: Cluster, genders: dict[str, str]) -> bool:
     return any(addressed_gender(m, genders) for m in cluster.mentions)
 
 
-def link_names(mentions: list[Span], genders: dict[str, str]) -> list[Cluster]:
+def full_first_names(text: str) -> dict[str, frozenset[str]]:
+    """Short form → the full first names it stands for ("саша" → александр, александра)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in tsv_rows(text):
+        for short in row["short"].split("|"):
+            names[fold(short)].add(fold(row["name"]))
+    return {short: frozenset(full) for short, full in names.items()}
+
+
+def link_names(
+    mentions: list[Span], genders: dict[str, str], full_names: dict[str, frozenset[str]]
+) -> list[Cluster]:
     """Pass 1: clusters of name, adjective and descriptor mentions."""
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, str], Cluster] = {}
@@ -387,7 +400,7 @@ def link_names(mentions: list[Span], genders: dict[str, str]) -> list[Cluster]:
         by_key[key].mentions.append(mention)
         by_key.setdefault(group_key(mention), by_key[key])  # a later bare "ИГ" finds its gloss
     clusters = merge_organization_forms(clusters, mentions)
-    clusters += link_persons(persons, mentions, genders)
+    clusters += link_persons(persons, mentions, genders, full_names)
     return clusters
 
 
@@ -507,7 +520,10 @@ def is_latin(text: str) -> bool:
 
 
 def link_persons(
-    persons: list[Span], mentions: list[Span], genders: dict[str, str]
+    persons: list[Span],
+    mentions: list[Span],
+    genders: dict[str, str],
+    full_names: dict[str, frozenset[str]],
 ) -> list[Cluster]:
     """Fullest names first; each other name joins the one person it is compatible with, and
     stays on its own when it fits none or several. A name after a title of address joins only
@@ -534,6 +550,7 @@ def link_persons(
         if gender is None:  # a bare "Обама" is Барак before it is "миссис Обама"
             fitting = [c for c in fitting if not is_addressed(c, genders)] or fitting
         fitting = [c for c in fitting if c.parts.alone] or fitting  # "Иванов" again: that one
+        fitting = fitting or called_by_short_name(parts[id(mention)], clusters, full_names)
         if len(fitting) == 1:
             fitting[0].mentions.append(mention)
             if not parts[id(mention)].alone:
@@ -541,6 +558,15 @@ def link_persons(
         else:
             clusters.append(Cluster(PERSON, [mention], parts[id(mention)]))
     return clusters
+
+
+def called_by_short_name(
+    parts: NameParts, clusters: list[Cluster], full_names: dict[str, frozenset[str]]
+) -> list[Cluster]:
+    """ "Доктор Лиза" in a text about Елизавета Глинка: a lone short form joins the one person
+    whose first name it shortens (none when several fit)."""
+    full = full_names.get(fold(parts.alone or ""), frozenset())
+    return [c for c in clusters if c.parts.first and fold(c.parts.first) in full]
 
 
 def link_references(

@@ -77,6 +77,7 @@ def test_names_in_the_nominative(dev_docs, doc_id, kind, name, not_name):
         # one entity per person, whatever the case of the name
         ("212404", "Маккаррика", "Теодор Маккаррик"),
         ("1614272", "Ким Чен Ына", "Ким Чен Ын"),
+        ("220995", "Лизы", "Елизавета Глинка"),  # "Доктор Лиза"
         # pronouns to the person the text means
         ("1614272", "ним", "Ким Чен Ын"),
         ("220995", "ее", "Елизавета Глинка"),
