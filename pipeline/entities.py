@@ -312,7 +312,8 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     as common words ("Киноистория будет…"; not "Мадонна", which the tagger reads as a proper
     name), an organisation of common words in an oblique case ("Металлургической отрасли
     Варичев отдал…"; not "Первый канал отменил", not "Министерства обороны" with an
-    institution at its head)."""
+    institution at its head ("Пресс-служба …"), not "ФИФА:" or "Росавтодору", which the tagger
+    reads as names)."""
     head = fold(span.root.lemma_)
     if len(span) == 1 and is_compound_adjective(span[0]):
         return False
@@ -323,9 +324,12 @@ def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
     words = [token for token in span if not token.is_space]
     if label == ORG:
         nominative = feature(span.root, "Case") in {"Nom", ""}
-        if nominative or head in lexicons.institution_nouns:
+        if nominative or head.rpartition("-")[2] in lexicons.institution_nouns:
             return True
-        return not all(is_common_word(token) for token in words)
+        return not all(
+            is_common_word(token) and token.pos_ != "PROPN" and not token.is_upper
+            for token in words
+        )
     return label != PERSON or not all(
         is_common_word(token) and (token.pos_ != "PROPN" or is_built_word(token)) for token in words
     )

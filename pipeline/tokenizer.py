@@ -37,12 +37,14 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def reading_form(word: str) -> str:
-    """The word as the taggers should read it: in a word with Cyrillic letters, Latin look-alikes
-    become Cyrillic ("Католичеcкой" with a Latin "c"). The Doc keeps the original text and
-    offsets; only slovnet and pymorphy3 see this form."""
+    """The word as the taggers should read it: a Russian word typed with Latin look-alike
+    letters ("Католичеcкой" with a Latin "c") in Cyrillic; a word that mixes scripts on
+    purpose ("Telegram-канале") as written. The Doc keeps the original text and offsets; only
+    slovnet and pymorphy3 see this form."""
     if not CYRILLIC.search(word) or word.isascii():
         return word
-    return word.translate(LOOKALIKES)
+    cyrillic = word.translate(LOOKALIKES)
+    return word if LATIN.search(cyrillic) else cyrillic
 
 
 def token_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -62,7 +64,7 @@ def token_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def is_one_word(text: str) -> bool:
-    return text.isalpha() and bool(CYRILLIC.search(text)) and not LATIN.search(reading_form(text))
+    return text.isalpha() and reading_form(text) != text
 
 
 def sentence_ids(doc: Doc) -> dict[int, int]:

@@ -83,6 +83,7 @@ def test_punctuation_and_hyphenated_names(tokenize):
     [
         ("лидеров Католичеcкой церкви", ["лидеров", "Католичеcкой", "церкви"]),  # Latin "c"
         ("компания Apple и МегаФон", ["компания", "Apple", "и", "МегаФон"]),
+        ("в своём Telegram-канале", ["в", "своём", "Telegram-канале"]),
     ],
 )
 def test_latin_look_alikes_stay_inside_their_word(tokenize, text, words):
