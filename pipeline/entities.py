@@ -535,7 +535,7 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
     mention = Span(span.doc, span.start, span.end, label=label)
     if norm is None:
         norm = person_nominative(mention) if label == PERSON else phrase_nominative(mention)
-        norm = written_as_text(norm, cased=label != ORG)
+        norm = written_as_text(norm, cased=label in {PLACE, STATE})
     mention._.norm = norm
     mention._.code = code
     mention._.kind = kind
@@ -544,8 +544,8 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
 
 def written_as_text(name: str, cased: bool) -> str:
     """A name as running text writes it: Latin look-alikes inside Russian words read as
-    Cyrillic ("Католичеcкая"); when `cased`, words in capitals ("КИЕВ" in a dateline) in
-    title case, abbreviations kept."""
+    Cyrillic ("Католичеcкая"); when `cased` (places: datelines), words in capitals ("КИЕВ")
+    in title case, abbreviations kept."""
     words = [reading_form(word) for word in name.split(" ")]
     if cased:
         words = [title_case(word) if is_capitalised_word(word) else word for word in words]

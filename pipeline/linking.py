@@ -587,13 +587,14 @@ def link_references(
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
             head = doc[item.head]
-            if is_predicative(head):
+            predicative = is_predicative(head)
+            if predicative:
                 cluster = clause_subject(head.head, links)
             else:
                 cluster = resolve_nominal(item, doc, links, context)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.start, item.end, TITLE))
-                if item.post_class != ANY_CLASS:
+                if item.post_class != ANY_CLASS and not predicative:
                     record_post(cluster, item, links)
         else:
             cluster = resolve_pronoun(item, links, context)
@@ -610,7 +611,11 @@ def is_predicative(token: Token) -> bool:
 
 def clause_subject(verb: Token, links: Links) -> Cluster | None:
     """The person whose name or pronoun is the subject of a predicative post's verb ("он был
-    назначен епископом" → whom "он" stands for); no one else by salience."""
+    назначен епископом" → whom "он" stands for); no one else by salience, and no one when the
+    verb is negated ("не стал директором"). The post is the relation stage's to read, not a
+    position given here."""
+    if any(fold(child.lemma_) == "не" for child in verb.children):
+        return None
     return next(
         (
             cluster
