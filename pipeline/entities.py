@@ -27,8 +27,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from .gazetteer import Entry, Gazetteer, fold, word_forms
+from .lemmas import NAME_TAGS
 from .lexicon import LemmaSequences
-from .names import PERSON_TAGS, person_nominative, phrase_nominative
+from .names import (
+    PERSON_TAGS,
+    UD_NUMBER_TO_OC,
+    feature,
+    person_nominative,
+    phrase_nominative,
+)
 from .resources import word_parses
 from .rules import RuleComponent, RuleFiles, tsv_rows
 from .schema import (
@@ -43,6 +50,7 @@ from .schema import (
     SLOVNET_TYPES,
     STATE,
 )
+from .tokenizer import reading_form
 
 EDGE_PUNCT = set(".,;:!?()[]{}—–-…•·●■▪*")
 QUOTES = set("«»„“”\"'‘’")
@@ -58,6 +66,9 @@ RULE_FILES = {
     "posts": "posts.tsv",
     "honorifics": "honorifics.tsv",
     "not_entities": "not_entities.tsv",
+    "institution_nouns": "institution_nouns.tsv",
+    "event_nouns": "event_nouns.tsv",
+    "family_nouns": "family_nouns.tsv",
 }
 
 
@@ -197,6 +208,9 @@ class EntityLexicons:
     person_prefixes: frozenset[str]
     org_nouns: LemmaSequences[bool]
     not_entities: frozenset[str]
+    institution_nouns: frozenset[str]
+    event_nouns: frozenset[str]
+    family_nouns: frozenset[str]
 
     def lookup_name(self, words: list[str]) -> Entry | None:
         """The gazetteer entry these words name; "Республика Аргентина" names Аргентина."""
@@ -231,6 +245,9 @@ class EntityTyper(RuleComponent):
             built("posts", one_word_lemmas) | built("honorifics", one_word_lemmas),
             built("org_nouns", org_nouns),
             built("not_entities", not_entities),
+            built("institution_nouns", lemma_set),
+            built("event_nouns", lemma_set),
+            built("family_nouns", lemma_set),
         )
 
     def _state_lexicon(self, aliases: str) -> StateLexicon:
@@ -282,7 +299,79 @@ def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
     entry = lexicons.lookup_name(words)
     if entry:
         return make_mention(span, entry.label, entry.name, entry.code, NAME)
+    if not is_name_phrase(span, label, lexicons):
+        return None
     return make_mention(span, label, None, None, NAME)
+
+
+def is_name_phrase(span: Span, label: str, lexicons: EntityLexicons) -> bool:
+    """Whether a span slovnet tagged is a name. Not: a compound adjective of two states
+    ("Российско-Экваториальногвинейской комиссии"), an event named after a place
+    ("Приднестровский конфликт"), a family after "эпоха", "династия" ("эпохи Тюдоров"), or
+    common words capitalised only because they open a sentence: a person pymorphy3 knows only
+    as common words ("Киноистория будет…"; not "Мадонна", which the tagger reads as a proper
+    name), an organisation of common words in an oblique case ("Металлургической отрасли
+    Варичев отдал…"; not "Первый канал отменил", not "Министерства обороны" with an
+    institution at its head ("Пресс-служба …"), not "ФИФА:" or "Росавтодору", which the tagger
+    reads as names)."""
+    head = fold(span.root.lemma_)
+    if len(span) == 1 and is_compound_adjective(span[0]):
+        return False
+    if label == PLACE and (head in lexicons.event_nouns or is_family(span.root, lexicons)):
+        return False
+    if not (span[0].is_sent_start or span.start == 0):
+        return True
+    words = [token for token in span if not token.is_space]
+    if label == ORG:
+        nominative = feature(span.root, "Case") in {"Nom", ""}
+        if nominative or head.rpartition("-")[2] in lexicons.institution_nouns:
+            return True
+        return not all(
+            is_common_word(token) and token.pos_ != "PROPN" and not token.is_upper
+            for token in words
+        )
+    return label != PERSON or not all(
+        is_common_word(token) and (token.pos_ != "PROPN" or is_built_word(token)) for token in words
+    )
+
+
+def is_family(token, lexicons: EntityLexicons) -> bool:
+    """A genitive after "эпоха", "династия" names a family ("эпохи Тюдоров")."""
+    head = fold(token.head.lemma_)
+    return feature(token, "Case") == "Gen" and head in lexicons.family_nouns
+
+
+def is_compound_adjective(token) -> bool:
+    """ "российско-американский": an adjective of two states or places joined by "-о-"."""
+    first, _, rest = token.text.partition("-")
+    return token.pos_ == "ADJ" and bool(rest) and first.lower().endswith("о")
+
+
+def is_common_word(token) -> bool:
+    """pymorphy3 reads the word only as a common noun or adjective it knows (or builds from a
+    known prefix: "Киноистория"), one of them in the number the tagger gave it ("Токаев" as a
+    subject is no genitive plural of "токай")."""
+    parses = word_parses(reading_form(token.text))
+    wanted = UD_NUMBER_TO_OC.get(feature(token, "Number"))
+    return (
+        bool(parses)
+        and all(
+            parse.tag.POS in {"NOUN", "ADJF"}
+            and not NAME_TAGS & parse.tag.grammemes
+            and (parse.is_known or _prefixed(parse))
+            for parse in parses
+        )
+        and (wanted is None or any(parse.tag.number in {wanted, None} for parse in parses))
+    )
+
+
+def is_built_word(token) -> bool:
+    """pymorphy3 builds the word from a known prefix and word ("Кино" + "история") only."""
+    return all(_prefixed(parse) for parse in word_parses(reading_form(token.text)))
+
+
+def _prefixed(parse) -> bool:
+    return any(type(step[0]).__name__ == "KnownPrefixAnalyzer" for step in parse.methods_stack)
 
 
 def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) -> list[Span]:
@@ -295,7 +384,7 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
                 continue  # "Того", "Чад" as common words
             overlapping = found.overlapping(span)
             nested = match.entry.label in {STATE, PLACE} and all(
-                m.label_ in {ORG, PLACE} and contains(m, span) and m != span for m in overlapping
+                is_nested_mention(span, match.entry.label, m) for m in overlapping
             )
             if overlapping and not nested:
                 continue
@@ -303,6 +392,18 @@ def gazetteer_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
             added.append(make_mention(span, entry.label, entry.name, entry.code, NAME))
             found.add(added[-1])
     return added
+
+
+def is_nested_mention(inner: Span, label: str, outer: Span) -> bool:
+    """A state or place inside an organisation ("МИД России") or a place ("Восточная Европа")
+    is a mention of its own; a state's name heading a longer place name is not, as that is
+    another place ("Латинская Америка" is not the USA, "Новая Шотландия" not Scotland; but
+    "Герб Армении" still names Armenia)."""
+    if outer.label_ not in {ORG, PLACE} or not contains(outer, inner) or outer == inner:
+        return False
+    if outer.label_ == ORG or label != STATE or inner.end < outer.end:
+        return True
+    return not all(token.pos_ == "ADJ" for token in inner.doc[outer.start : inner.start])
 
 
 def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]) -> Iterator[Span]:
@@ -330,9 +431,41 @@ def adjective_mentions(doc: Doc, found: MentionIndex, lexicons: EntityLexicons) 
         if label is None:
             continue
         span = Span(doc, token.i, token.i + 1)
-        if any(m.label_ in {PERSON, STATE, PLACE} for m in found.covering(token.i)):
+        covering = found.covering(token.i)
+        if any(m.label_ in {PERSON, STATE, PLACE} for m in covering):
+            continue
+        if is_borrowed(token, label, covering, lexicons.institution_nouns):
             continue
         yield make_mention(span, label, norm, code, ADJECTIVE)
+
+
+def is_borrowed(token, label: str, covering: list[Span], institutions: frozenset[str]) -> bool:
+    """A capitalised adjective that a title or a name borrows, not a mention of its state or
+    place: after its noun ("Папа Римский"); in a formation a number before it says is named
+    after a region ("1-го Украинского фронта"); a place's in a name in quotes not headed by an
+    institution («Уральская сталь»). "Российская академия наук" keeps its state, "Московский
+    дом книги" and «Африканский национальный союз» their places."""
+    if not token.text[:1].isupper():
+        return False
+    head = token.head
+    if head.i < token.i and head.pos_ in {"NOUN", "PROPN"} and head.text[:1].isupper():
+        return True
+    names = [m for m in covering if m.label_ == ORG and m._.kind == NAME]
+    if any(is_ordinal(token.doc[i]) for m in names for i in (m.start - 1, m.start) if i >= 0):
+        return True
+    return label == PLACE and any(
+        fold(m.root.lemma_) not in institutions
+        and m.start > 0
+        and m.doc[m.start - 1].text in QUOTES
+        for m in names
+    )
+
+
+def is_ordinal(token) -> bool:
+    """ "1-го", "2-й", "третьей": an ordinal number."""
+    return token.pos_ in {"ADJ", "NUM"} and (
+        token.text[:1].isdigit() or "NumType=Ord" in str(token.morph)
+    )
 
 
 def adjective_reference(
@@ -402,10 +535,33 @@ def make_mention(span: Span, label: str, norm: str | None, code: str | None, kin
     mention = Span(span.doc, span.start, span.end, label=label)
     if norm is None:
         norm = person_nominative(mention) if label == PERSON else phrase_nominative(mention)
+        norm = written_as_text(norm, cased=label in {PLACE, STATE})
     mention._.norm = norm
     mention._.code = code
     mention._.kind = kind
     return mention
+
+
+def written_as_text(name: str, cased: bool) -> str:
+    """A name as running text writes it: Latin look-alikes inside Russian words read as
+    Cyrillic ("Католичеcкая"); when `cased` (places: datelines), words in capitals ("КИЕВ")
+    in title case, abbreviations kept."""
+    words = [reading_form(word) for word in name.split(" ")]
+    if cased:
+        words = [title_case(word) if is_capitalised_word(word) else word for word in words]
+    return " ".join(words)
+
+
+def is_capitalised_word(word: str) -> bool:
+    """A word in capitals that pymorphy3 knows as a word, not an abbreviation ("КИЕВ", not
+    "КНДР")."""
+    return word.isupper() and any(
+        parse.is_known and "Abbr" not in parse.tag for parse in word_parses(word)
+    )
+
+
+def title_case(word: str) -> str:
+    return "-".join(part[:1] + part[1:].lower() for part in word.split("-"))
 
 
 def trim(span: Span) -> Span | None:

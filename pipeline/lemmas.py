@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .resources import word_parses
+from .tokenizer import reading_form
 
 # UD part of speech → OpenCorpora POS tags that may stand for it.
 UD_TO_OC = {
@@ -86,7 +87,7 @@ class Lemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
             case = token.morph.get("Case")
-            token.lemma_ = lemmatize(token.text, token.pos_, case[0] if case else "")
+            token.lemma_ = lemmatize(reading_form(token.text), token.pos_, case[0] if case else "")
         return doc
 
 

@@ -37,13 +37,23 @@ from .posts import (
     title_of,
 )
 from .resources import word_parses
-from .rules import RuleComponent, RuleFiles
+from .rules import RuleComponent, RuleFiles, tsv_rows
 from .schema import MENTIONS_KEY, NAME, ORG, PERSON, PRONOUN, STATE, TITLE
 from .tokenizer import sentence_ids
 from .ud import SUBJECT_DEPS
 
 PATRONYMIC_ENDINGS = ("ович", "евич", "ьич", "овна", "евна", "ична", "инична")
-RULE_FILES = {"posts": "posts.tsv", "post_role_nouns": "post_role_nouns.tsv"}
+RULE_FILES = {
+    "posts": "posts.tsv",
+    "post_role_nouns": "post_role_nouns.tsv",
+    "honorifics": "honorifics.tsv",
+    "post_times": "post_times.tsv",
+    "name_diminutives": "name_diminutives.tsv",
+}
+# case endings a surname pymorphy3 does not know takes on its nominative stem ("Маккаррика")
+CASE_ENDINGS = frozenset(
+    ["а", "я", "у", "ю", "ом", "ем", "ём", "е", "ым", "им", "ой", "ей", "ы", "и"]
+)
 ASIDE_DEPS = {"appos", "vocative", "parataxis", "discourse"}
 FALLBACK_CLASSES = {"head_of_state", ANY_CLASS}
 PRONOUN_GENDER = {
@@ -98,6 +108,20 @@ class NameParts:
         )
 
 
+def is_declined_form(word: str, nominative: str) -> bool:
+    """ "Маккаррика", "Дворковича" are oblique forms of "Маккаррик", "Дворкович": the
+    nominative's stem plus a case ending, for a word pymorphy3 cannot read as a nominative name
+    (a woman's "Иванова" is no form of "Иванов")."""
+    word, nominative = fold(word), fold(nominative)
+    stem = nominative[:-1] if nominative[-1:] in "ая" else nominative
+    return (
+        len(stem) > 3
+        and word.startswith(stem)
+        and word[len(stem) :] in CASE_ENDINGS
+        and not has_tag(word, "Surn")
+    )
+
+
 def is_initial(word: str) -> bool:
     return len(word.rstrip(".")) == 1
 
@@ -118,6 +142,12 @@ def is_patronymic(word: str) -> bool:
     return len(word) > 4 and fold(word).endswith(PATRONYMIC_ENDINGS)
 
 
+def is_known_patronymic(word: str) -> bool:
+    """ "Шарипович" is a patronymic pymorphy3 knows; "Дворкович" after a first name is a
+    surname."""
+    return any(parse.is_known and "Patr" in parse.tag for parse in word_parses(word))
+
+
 def has_tag(word: str, tag: str) -> bool:
     return any(tag in parse.tag for parse in word_parses(word) if "nomn" in parse.tag)
 
@@ -134,7 +164,7 @@ def parse_name(name: str) -> NameParts:
         return NameParts(initials[0], initials[1] if len(initials) > 1 else None, rest)
     if len(words) == 2:
         first, second = words
-        if is_patronymic(second):
+        if is_patronymic(second) and is_known_patronymic(second):
             return NameParts(first=first, patronymic=second)
         if has_tag(first, "Surn") and not has_tag(first, "Name") and has_tag(second, "Name"):
             return NameParts(first=second, last=first)
@@ -152,7 +182,9 @@ def compatible(mention: NameParts, entity: NameParts) -> bool:
         return bool(mention.alone) and same_part(mention.alone, entity.alone)
     if mention.alone:
         return any(
-            part and same_part(mention.alone, part) and not is_initial(part)
+            part
+            and not is_initial(part)
+            and (same_part(mention.alone, part) or is_declined_form(mention.alone, part))
             for part in (entity.first, entity.last)
         )
     shared = 0
@@ -204,6 +236,7 @@ class LinkContext:
     role_nouns: frozenset[str]
     thresholds: Thresholds
     sentence_of: dict[int, int]
+    post_times: dict[str, str]
 
 
 class Linker(RuleComponent):
@@ -223,17 +256,23 @@ class Linker(RuleComponent):
         self.thresholds = thresholds
         self.rules = RuleFiles(rules)
 
+    def address_genders(self) -> dict[str, str]:
+        return self.rules.built("honorifics", address_genders)
+
     def context(self, doc: Doc) -> LinkContext:
         return LinkContext(
             self.rules.built("posts", post_lexicon),
             self.rules.built("post_role_nouns", role_nouns),
             self.thresholds,
             sentence_ids(doc),
+            self.rules.built("post_times", post_times),
         )
 
     def __call__(self, doc: Doc) -> Doc:
         mentions = list(doc.spans.get(MENTIONS_KEY, []))
-        links = Links(link_names(mentions))
+        genders = self.address_genders()
+        full_names = self.rules.built("name_diminutives", full_first_names)
+        links = Links(link_names(mentions, genders, full_names), genders)
         mentions += link_references(
             doc, mentions, links, self.context(doc), self.resolve_titles, self.resolve_pronouns
         )
@@ -275,11 +314,11 @@ def span_key(span: Span) -> tuple[int, int, str]:
 class Links:
     """The clusters being built, and each mention's cluster by its span."""
 
-    def __init__(self, clusters: list[Cluster]):
+    def __init__(self, clusters: list[Cluster], genders: dict[str, str]):
         self.clusters = clusters
         self.home = {span_key(m): cluster for cluster in clusters for m in cluster.mentions}
         for cluster in self.persons():
-            cluster.gender = cluster_gender(cluster)
+            cluster.gender = cluster_gender(cluster, genders)
 
     def cluster_of(self, mention: Span) -> Cluster | None:
         return self.home.get(span_key(mention))
@@ -303,7 +342,49 @@ class Links:
         return [c for c in self.clusters if c.label == PERSON]
 
 
-def link_names(mentions: list[Span]) -> list[Cluster]:
+def post_times(text: str) -> dict[str, str]:
+    """Word → "former" or "current" ("бывший", "действующий"), from post_times.tsv."""
+    return {row["lemma"]: row["time"] for row in tsv_rows(text)}
+
+
+def post_time(doc: Doc, phrase: PostPhrase, times: dict[str, str]) -> str | None:
+    """Whether a post phrase says the post is held now or was held ("бывший президент",
+    "экс-президент", "действующего президента"); None when it does not say."""
+    head = doc[phrase.head]
+    words = [*doc[phrase.start : phrase.head], *(t for t in head.children if t.dep_ == "amod")]
+    found = next((times[fold(t.lemma_)] for t in words if fold(t.lemma_) in times), None)
+    prefix = fold(head.text).partition("-")[0]
+    return found or (times.get(prefix) if "-" in head.text else None)
+
+
+def address_genders(text: str) -> dict[str, str]:
+    """Title of address → the gender it gives ("миссис" → Fem), from honorifics.tsv."""
+    return {row["lemma"]: row["gender"] for row in tsv_rows(text) if row.get("gender")}
+
+
+def addressed_gender(mention: Span, genders: dict[str, str]) -> str | None:
+    """ "миссис Обама", "госпожа Ли": the gender the title of address before a name gives."""
+    if mention.start == 0:
+        return None
+    return genders.get(fold(mention.doc[mention.start - 1].lemma_))
+
+
+def is_addressed(cluster: Cluster, genders: dict[str, str]) -> bool:
+    return any(addressed_gender(m, genders) for m in cluster.mentions)
+
+
+def full_first_names(text: str) -> dict[str, frozenset[str]]:
+    """Short form → the full first names it stands for ("саша" → александр, александра)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for row in tsv_rows(text):
+        for short in row["short"].split("|"):
+            names[fold(short)].add(fold(row["name"]))
+    return {short: frozenset(full) for short, full in names.items()}
+
+
+def link_names(
+    mentions: list[Span], genders: dict[str, str], full_names: dict[str, frozenset[str]]
+) -> list[Cluster]:
     """Pass 1: clusters of name, adjective and descriptor mentions."""
     clusters: list[Cluster] = []
     by_key: dict[tuple[str, str], Cluster] = {}
@@ -318,8 +399,78 @@ def link_names(mentions: list[Span]) -> list[Cluster]:
             clusters.append(by_key[key])
         by_key[key].mentions.append(mention)
         by_key.setdefault(group_key(mention), by_key[key])  # a later bare "ИГ" finds its gloss
-    clusters += link_persons(persons, mentions)
+    clusters = merge_organization_forms(clusters, mentions)
+    clusters += link_persons(persons, mentions, genders, full_names)
     return clusters
+
+
+def merge_organization_forms(clusters: list[Cluster], mentions: list[Span]) -> list[Cluster]:
+    """One organisation under its forms in a document: "Минэкономразвития" and
+    "Минэкономразвития РФ", "МИД России" and "Министерство иностранных дел РФ" (the same
+    gazetteer name before the state), "ВОЗ" and "Всемирная организация здравоохранения" (the
+    initials of the name). Forms with different states ("МИД России", "МИД Франции") stay
+    apart, and a bare "МИД" joins a form with a state only when the document names one."""
+    forms: dict[str, list[tuple[Cluster, str | None]]] = defaultdict(list)
+    for cluster in clusters:
+        for mention in cluster.mentions:
+            if mention.label_ == ORG and mention._.kind == NAME:
+                base, code = organization_form(mention, mentions)
+                forms[base].append((cluster, code))
+    for abbreviation in [base for base in forms if is_abbreviation(base)]:
+        spelled = [
+            base for base in forms if base != abbreviation and initials(base) == abbreviation
+        ]
+        if len(spelled) == 1:
+            forms[spelled[0]] += forms.pop(abbreviation)
+    merged_into: dict[int, Cluster] = {}
+    for found in forms.values():
+        codes = {code for _, code in found if code}
+        for code in codes or {None}:
+            same = [c for c, other in found if other == code or (other is None and len(codes) < 2)]
+            merge_clusters([merged_into.get(id(c), c) for c in same], merged_into)
+    return [cluster for cluster in clusters if cluster.mentions]
+
+
+def merge_clusters(clusters: list[Cluster], merged_into: dict[int, Cluster]) -> None:
+    """All mentions into the first cluster; the others are left empty."""
+    target = clusters[0]
+    for cluster in clusters[1:]:
+        if cluster is not target:
+            target.mentions += cluster.mentions
+            cluster.mentions = []
+            merged_into[id(cluster)] = target
+
+
+def organization_form(mention: Span, mentions: list[Span]) -> tuple[str, str | None]:
+    """(the name of the innermost organisation at the mention's start, the code of the state
+    that ends the mention or None): "Министерство иностранных дел РФ" → ("министерство
+    иностранных дел", "RUS")."""
+    inner = min(
+        (
+            m
+            for m in mentions
+            if m.label_ == ORG and m.start == mention.start and m.end <= mention.end
+        ),
+        key=len,
+    )
+    state = next(
+        (
+            m
+            for m in mentions
+            if m.label_ == STATE and m.end == mention.end and mention.start < m.start
+        ),
+        None,
+    )
+    return group_key(inner)[1], state._.code if state is not None else None
+
+
+def is_abbreviation(base: str) -> bool:
+    return " " not in base and 2 <= len(base) <= 6 and base.upper() != base.lower()
+
+
+def initials(base: str) -> str:
+    """ "всемирная организация здравоохранения" → "воз" (words of one letter left out)."""
+    return "".join(word[0] for word in base.replace("-", " ").split() if len(word) > 1)
 
 
 def group_key(mention: Span) -> tuple[str, str]:
@@ -368,9 +519,15 @@ def is_latin(text: str) -> bool:
     )
 
 
-def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
+def link_persons(
+    persons: list[Span],
+    mentions: list[Span],
+    genders: dict[str, str],
+    full_names: dict[str, frozenset[str]],
+) -> list[Cluster]:
     """Fullest names first; each other name joins the one person it is compatible with, and
-    stays on its own when it fits none or several."""
+    stays on its own when it fits none or several. A name after a title of address joins only
+    a person of that gender ("миссис Обама" is not Барак Обама)."""
     clusters: list[Cluster] = []
     parts = {id(m): parse_name(m._.norm or m.text) for m in persons}
     glossed = {id(m): gloss_target(m, mentions) for m in persons}
@@ -383,8 +540,17 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
         if glossed_cluster is not None:
             glossed_cluster.mentions.append(mention)
             continue
-        fitting = [c for c in clusters if compatible(parts[id(mention)], c.parts)]
+        gender = addressed_gender(mention, genders)
+        fitting = [
+            c
+            for c in clusters
+            if compatible(parts[id(mention)], c.parts)
+            and gender in {None, cluster_gender(c, genders) or gender}
+        ]
+        if gender is None:  # a bare "Обама" is Барак before it is "миссис Обама"
+            fitting = [c for c in fitting if not is_addressed(c, genders)] or fitting
         fitting = [c for c in fitting if c.parts.alone] or fitting  # "Иванов" again: that one
+        fitting = fitting or called_by_short_name(parts[id(mention)], clusters, full_names)
         if len(fitting) == 1:
             fitting[0].mentions.append(mention)
             if not parts[id(mention)].alone:
@@ -392,6 +558,15 @@ def link_persons(persons: list[Span], mentions: list[Span]) -> list[Cluster]:
         else:
             clusters.append(Cluster(PERSON, [mention], parts[id(mention)]))
     return clusters
+
+
+def called_by_short_name(
+    parts: NameParts, clusters: list[Cluster], full_names: dict[str, frozenset[str]]
+) -> list[Cluster]:
+    """ "Доктор Лиза" in a text about Елизавета Глинка: a lone short form joins the one person
+    whose first name it shortens (none when several fit)."""
+    full = full_names.get(fold(parts.alone or ""), frozenset())
+    return [c for c in clusters if c.parts.first and fold(c.parts.first) in full]
 
 
 def link_references(
@@ -411,16 +586,45 @@ def link_references(
     events += [(t.i, t) for t in pronoun_tokens(doc)] if pronouns else []
     for _, item in sorted(events, key=lambda event: event[0]):
         if isinstance(item, PostPhrase):
-            cluster = resolve_nominal(item, links, context)
+            head = doc[item.head]
+            predicative = is_predicative(head)
+            if predicative:
+                cluster = clause_subject(head.head, links)
+            else:
+                cluster = resolve_nominal(item, doc, links, context)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.start, item.end, TITLE))
-                if item.post_class != ANY_CLASS:
+                if item.post_class != ANY_CLASS and not predicative:
                     record_post(cluster, item, links)
         else:
             cluster = resolve_pronoun(item, links, context)
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.i, item.i + 1, PRONOUN))
     return added
+
+
+def is_predicative(token: Token) -> bool:
+    """ "был назначен епископом", "стал президентом": a post in the instrumental after a verb
+    says what the subject became."""
+    return "Ins" in token.morph.get("Case") and token.head.pos_ in {"VERB", "AUX"}
+
+
+def clause_subject(verb: Token, links: Links) -> Cluster | None:
+    """The person whose name or pronoun is the subject of a predicative post's verb ("он был
+    назначен епископом" → whom "он" stands for); no one else by salience, and no one when the
+    verb is negated ("не стал директором"). The post is the relation stage's to read, not a
+    position given here."""
+    if any(fold(child.lemma_) == "не" for child in verb.children):
+        return None
+    return next(
+        (
+            cluster
+            for cluster in links.persons()
+            for mention in cluster.mentions
+            if mention.root.dep_ in SUBJECT_DEPS and mention.root.head == verb
+        ),
+        None,
+    )
 
 
 def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
@@ -436,13 +640,22 @@ def record_post(cluster: Cluster, phrase: PostPhrase, links: Links) -> None:
 def is_subject(mention: Span, posts: PostLexicon) -> bool:
     """The mention (or the title or name it is coordinated or in apposition with) is a
     subject: "Касым-Жомарт Токаев и Эмомали Рахмон провели", "Президент Таджикистана Эмомали
-    Рахмон подчеркнул"."""
+    Рахмон подчеркнул", "Режиссёром станет лауреат фестиваля Оксана Карас" (a noun for a
+    person)."""
     root = mention.root
     head = root.head
     return root.dep_ in SUBJECT_DEPS or (
         head.dep_ in SUBJECT_DEPS
-        and (root.dep_ == "conj" or (root.dep_ == "appos" and match_post(head.doc, head.i, posts)))
+        and (root.dep_ == "conj" or (root.dep_ == "appos" and names_a_person(head, posts)))
     )
+
+
+def names_a_person(token: Token, posts: PostLexicon) -> bool:
+    """A post ("президент") or another animate noun ("лауреат"; not "уважаемый" in an address,
+    which the tagger may take for a noun)."""
+    animate = token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy")
+    noun = any(parse.tag.POS == "NOUN" for parse in word_parses(token.text))
+    return (animate and noun) or bool(match_post(token.doc, token.i, posts))
 
 
 def weight(mention: Span, posts: PostLexicon) -> float:
@@ -498,9 +711,19 @@ def clear_winner(scored: list[tuple[float, Cluster]], margin: float) -> Cluster 
     return scored[0][1]
 
 
-def resolve_nominal(phrase: PostPhrase, links: Links, context: LinkContext) -> Cluster | None:
-    """The person a bare post phrase refers to, or None."""
+def resolve_nominal(
+    phrase: PostPhrase, doc: Doc, links: Links, context: LinkContext
+) -> Cluster | None:
+    """The person a bare post phrase refers to, or None. A post said to be held now is not the
+    post of a person the text calls former, nor of one the text gives no post."""
     persons = [c for c in links.persons() if any(m.start < phrase.start for m in c.mentions)]
+    current = post_time(doc, phrase, context.post_times) == "current"
+    if current:
+        persons = [
+            c
+            for c in persons
+            if all(post_time(doc, t, context.post_times) != "former" for t, _ in c.titles)
+        ]
     owner_cluster = links.owner_of(phrase)
 
     def holds(cluster: Cluster) -> bool:
@@ -512,7 +735,7 @@ def resolve_nominal(phrase: PostPhrase, links: Links, context: LinkContext) -> C
         candidates = [c for c in persons if holds(c) and c.owner == id(owner_cluster)]
     else:
         candidates = [c for c in persons if holds(c)]
-        if not candidates and phrase.post_class in FALLBACK_CLASSES:
+        if not candidates and phrase.post_class in FALLBACK_CLASSES and not current:
             candidates = [c for c in persons if not c.holds_before(phrase.start)]
     window = context.thresholds.nominal_window
     return recent_subject(candidates, phrase.start, context, window) or clear_winner(
@@ -536,7 +759,11 @@ def pronoun_gender(token: Token) -> str | None:
     return PRONOUN_GENDER.get(fold(token.text))
 
 
-def cluster_gender(cluster: Cluster) -> str | None:
+def cluster_gender(cluster: Cluster, genders: dict[str, str]) -> str | None:
+    """A title of address decides ("миссис Обама"); else the morphology of the names."""
+    addressed = next((g for m in cluster.mentions if (g := addressed_gender(m, genders))), None)
+    if addressed:
+        return addressed
     votes: dict[str, int] = defaultdict(int)
     for mention in cluster.mentions:
         if mention._.kind == NAME:
@@ -557,12 +784,42 @@ def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster
         if c.gender == gender
         and any(m.start < token.i and here - sentence_of[m.start] <= window for m in c.mentions)
     ]
-    found = recent_subject(nearby, token.i, context, window)
+    found = parallel_antecedent(token, nearby, context) or recent_subject(
+        nearby, token.i, context, window
+    )
     if found is not None:
         return found
     return clear_winner(
         [(salience(c, token.i, context), c) for c in nearby], context.thresholds.clear_margin
     )
+
+
+def parallel_antecedent(
+    token: Token, nearby: list[Cluster], context: LinkContext
+) -> Cluster | None:
+    """A pronoun that is no subject goes to the one person of its gender named in a role other
+    than subject before it: in its own sentence ("Трамп знает, как обстоят дела у Ким Чен Ына,
+    и надеется, что с ним всё в порядке"; "другом Елизаветы Глинки и работал в её фонде"), or,
+    for a personal pronoun, in the sentence before ("о здоровье Ким Чен Ына. Я желаю ему…").
+    None when there are several or none (then the recent subject is the antecedent)."""
+    if token.dep_ in SUBJECT_DEPS:
+        return None
+    here = context.sentence_of[token.i]
+    for distance in (0, 1) if token.pos_ == "PRON" else (0,):
+        found = [
+            cluster
+            for cluster in nearby
+            if any(
+                m.start < token.i
+                and m._.kind == NAME
+                and here - context.sentence_of[m.start] == distance
+                and not is_subject(m, context.posts)
+                for m in cluster.mentions
+            )
+        ]
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
 
 
 def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> EntityRecord:
@@ -591,11 +848,26 @@ def cluster_name(cluster: Cluster) -> str:
     if cluster.label == STATE:
         return names[0]
     if cluster.label == PERSON:  # a name with its last name first: "Эмомали Рахмон"
-        return max(
-            names,
-            key=lambda name: (bool(parse_name(name).last), parse_name(name).fullness, len(name)),
+        return name_order(
+            max(
+                names,
+                key=lambda name: (
+                    bool(parse_name(name).last),
+                    parse_name(name).fullness,
+                    len(name),
+                ),
+            )
         )
     return max(names, key=len)
+
+
+def name_order(name: str) -> str:
+    """A decree's surname-first form in the order of news text: "Лавров Сергей Викторович" →
+    "Сергей Лавров" (the patronymic stays in its column)."""
+    parts, words = parse_name(name), name_words(name)
+    if parts.first and parts.last and len(words) > 1 and words[0] == parts.last:
+        return f"{parts.first} {parts.last}"
+    return name
 
 
 @Language.factory(

@@ -18,6 +18,7 @@ from .resources import word_parses
 
 PERSON_TAGS = {"Name", "Surn", "Patr"}
 UD_GENDER_TO_OC = {"Masc": "masc", "Fem": "femn", "Neut": "neut"}
+GENDER_OF_OC = {"masc": "Masc", "femn": "Fem"}
 UD_NUMBER_TO_OC = {"Sing": "sing", "Plur": "plur"}
 AGREEING_POS = {"ADJ", "NOUN", "PROPN", "DET", "NUM"}
 
@@ -90,36 +91,82 @@ def words_text(tokens: list[Token], words: list[str]) -> str:
 
 
 def person_nominative(span: Span) -> str:
-    """Every name part to the nominative, in the gender the tagger saw and the case the whole
-    name can be in (`name_case`)."""
+    """Every name part to the nominative, in the gender of the first name ("Деборы Ли Джеймс" →
+    "Дебора Ли Джеймс", though the tagger read "Деборы" as a man's) and the case the whole name
+    is in (`name_case`)."""
     tokens = [token for token in span if not token.is_space]
-    gender = next((feature(t, "Gender") for t in tokens if feature(t, "Gender")), "")
-    parts = [t for t in tokens if t.text[:1].isupper() and len(t.text) > 2]
-    case = name_case(parts, gender)
-    words = [part_nominative(t.text, case, gender) if t in parts else t.text for t in tokens]
+    parts = [t for t in tokens if t.text[:1].isupper() and len(t.text) > 1 and t.text.isalpha()]
+    known = name_gender(parts)
+    gender = known or next((feature(t, "Gender") for t in tokens if feature(t, "Gender")), "")
+    case = name_case(parts, [feature(t, "Case") for t in tokens], gender, bool(known))
+    words = [
+        part_nominative(t.text, case, gender, bool(known)) if t in parts else t.text for t in tokens
+    ]
     return words_text(tokens, words)
 
 
-def name_case(parts: list[Token], gender: str) -> str:
-    """The case the tagger gave the name, unless it is in apposition to a noun in another
-    case and a part pymorphy3 reads as a name fits only that one: "премьер-министра Индии
-    Нарендру Моди", where the tagger took "Нарендру" for a genitive like "Индии"."""
-    tagged = feature(parts[0], "Case") if parts else ""
+def name_gender(parts: list[Token]) -> str:
+    """The gender of the first part pymorphy3 knows as a first name of one gender only ("Джо",
+    "Дебора"); "" when none is."""
+    for token in parts:
+        genders = {
+            p.tag.gender
+            for p in word_parses(token.text)
+            if p.is_known and "Name" in p.tag.grammemes and p.tag.gender in GENDER_OF_OC
+        }
+        if len(genders) == 1:
+            return GENDER_OF_OC[genders.pop()]
+    return ""
+
+
+def name_case(parts: list[Token], cases: list[str], gender: str, sure: bool) -> str:
+    """The case of the name (`cases`: the tagger's, of every token, initials too). A surname
+    declines where foreign first names and Korean or Chinese name parts do not, so the last
+    oblique case the last part can be read in decides ("Ким Чен Ына"; "А. Илюшкиным", where
+    the tagger took the surname for a genitive and the initial for an instrumental). When the
+    last part fits none of the tagged cases, a part with no nominative reading and only one
+    oblique one is in that case ("Джо Локхарту", tagged nominative or genitive). A name in
+    apposition to a noun in another case, with a part pymorphy3 reads as a name only in that
+    one, is in that case: "премьер-министра Индии Нарендру Моди", where the tagger took
+    "Нарендру" for a genitive like "Индии"."""
+    if not parts:
+        return ""
+    oblique = [case for case in reversed(cases) if case in OBLIQUE]
+    readable = [
+        c for c in oblique if part_nominative(parts[-1].text, c, gender, sure) != parts[-1].text
+    ]
+    if not readable and (unread := unread_case(parts, gender, sure)):
+        return unread
+    tagged = next(iter(readable + oblique), feature(parts[0], "Case"))
+    if tagged not in OBLIQUE:
+        return tagged
     head = parts[0].head if parts and parts[0].dep_ == "appos" else None
     governing = feature(head, "Case") if head is not None else ""
-    if tagged not in OBLIQUE or governing not in OBLIQUE or governing == tagged:
+    if governing not in OBLIQUE or governing == tagged:
         return tagged
     misread = [
         t.text
         for t in parts
-        if not case_readings(t.text, tagged, gender) and name_readings(t.text, governing, gender)
+        if not case_readings(t.text, tagged, gender, sure)
+        and name_readings(t.text, governing, gender, sure)
     ]
     return governing if misread else tagged
 
 
-def name_readings(text: str, case: str, gender: str) -> list:
+def unread_case(parts: list[Token], gender: str, sure: bool) -> str:
+    """The one oblique case a name part can only be read in, by pymorphy3 ("Локхарту": Dat)."""
+    for token in parts:
+        if case_readings(token.text, "Nom", gender, sure):
+            continue
+        cases = {case for case in OBLIQUE if case_readings(token.text, case, gender, sure)}
+        if len(cases) == 1:
+            return cases.pop()
+    return ""
+
+
+def name_readings(text: str, case: str, gender: str, sure: bool) -> list:
     """Readings in a case that pymorphy3 tags as a first name, surname or patronymic."""
-    return [p for p in case_readings(text, case, gender) if PERSON_TAGS & p.tag.grammemes]
+    return [p for p in case_readings(text, case, gender, sure) if PERSON_TAGS & p.tag.grammemes]
 
 
 OBLIQUE = ("Gen", "Acc", "Dat", "Ins", "Loc")
@@ -135,36 +182,43 @@ VOWELS = set("аеёиоуыэюяй")
 
 
 @lru_cache(maxsize=100_000)
-def case_readings(text: str, case: str, gender: str) -> tuple:
-    """Person readings of a name part in a case, the tagger's gender first."""
+def case_readings(text: str, case: str, gender: str, sure: bool = False) -> tuple:
+    """Singular person readings of a name part in a case ("Илюшкиным" is no plural dative
+    here), the tagger's gender first; only that gender's when it is `sure` (a known first name
+    gave it)."""
     wanted = UD_CASE_TO_OC[case]
-    readings = person_readings([p for p in word_parses(text) if p.tag.case in wanted], text)
+    parses = [p for p in word_parses(text) if p.tag.case in wanted and p.tag.number != "plur"]
+    readings = person_readings(parses, text)
+    if sure:  # after "Джо", "Локхарту" is a man's dative, not a woman's accusative
+        readings = [p for p in readings if p.tag.gender in {UD_GENDER_TO_OC[gender], "ms-f", None}]
     return tuple(agreeing(readings, gender, "Sing"))
 
 
 @lru_cache(maxsize=100_000)
-def part_nominative(text: str, case: str, gender: str) -> str:
+def part_nominative(text: str, case: str, gender: str, sure: bool = False) -> str:
     """A name part in the nominative: by a reading in the case; else, for a man's foreign
-    name, without its case ending ("Шольца" → "Шольц"); else as written ("Моди")."""
+    name, without its case ending ("Шольца" → "Шольц", "Ына" → "Ын"); else as written ("Моди")."""
     if case not in OBLIQUE:
         return text
-    found = nominative_of(case_readings(text, case, gender), text)
+    found = nominative_of(case_readings(text, case, gender, sure), text)
     if found is not None:
         return found
     if gender == "Masc":
         for ending in MASCULINE_ENDINGS[case]:
             stem = text[: -len(ending)]
-            if text.endswith(ending) and len(stem) > 2 and stem[-1].lower() not in VOWELS:
+            if text.endswith(ending) and len(stem) > 1 and stem[-1].lower() not in VOWELS:
                 return stem
     return text
 
 
 def phrase_nominative(span: Span) -> str:
-    """Words before and at the head noun agree in the nominative; dependents after it stay."""
+    """Words before and at the head noun agree in the nominative; dependents after it stay.
+    The head is the first noun in the case of the phrase's first inflected word, or a word
+    pymorphy3 reads as such a noun where the tagger took it for a verb ("Уральской стали")."""
     tokens = [token for token in span if not token.is_space]
     if not tokens or span.text[:1] in "«\"„“'":
         return span.text
-    case = feature(tokens[0], "Case")
+    case = next((feature(t, "Case") for t in tokens if feature(t, "Case")), "")
     if not case or case == "Nom":
         return span.text
     head = next(
@@ -176,19 +230,20 @@ def phrase_nominative(span: Span) -> str:
         None,
     )
     if head is None:
+        head = next((i for i, t in enumerate(tokens) if noun_in_case(t.text, case)), None)
+    if head is None:
         return span.text
     words = []
     for index, token in enumerate(tokens):
-        agrees = index <= head and token.pos_ in AGREEING_POS and feature(token, "Case") == case
+        pos = "NOUN" if index == head else token.pos_
+        agrees = index <= head and pos in AGREEING_POS and feature(token, "Case") in {case, ""}
         words.append(
-            inflect_word(
-                token.text,
-                token.pos_,
-                case,
-                feature(token, "Gender"),
-                feature(token, "Number"),
-            )
-            if agrees
+            inflect_word(token.text, pos, case, feature(token, "Gender"), feature(token, "Number"))
+            if agrees and (index == head or feature(token, "Case") == case)
             else token.text
         )
     return words_text(tokens, words)
+
+
+def noun_in_case(text: str, case: str) -> bool:
+    return any(p.tag.POS == "NOUN" and p.tag.case in UD_CASE_TO_OC[case] for p in word_parses(text))

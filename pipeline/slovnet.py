@@ -20,6 +20,7 @@ from spacy.util import minibatch
 
 from .resources import slovnet_model
 from .schema import NER_SPANS_KEY
+from .tokenizer import reading_form
 
 WHITESPACE_DEP = "dep"
 
@@ -39,7 +40,8 @@ def sentence_items(docs: list[Doc]) -> list[SentenceItem]:
         for sent in doc.sents:
             indices = [token.i for token in sent if not token.is_space]
             if indices:
-                items.append(SentenceItem(doc_index, indices, [doc[i].text for i in indices]))
+                words = [reading_form(doc[i].text) for i in indices]
+                items.append(SentenceItem(doc_index, indices, words))
     return items
 
 

@@ -16,6 +16,10 @@ from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
+# Latin letters that look like Cyrillic ones, typed into Russian words by mistake or by scrapers
+LOOKALIKES = str.maketrans("aceopxyABCEHKMOPTX", "асеорхуАВСЕНКМОРТХ")
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+LATIN = re.compile("[a-z]", re.IGNORECASE)
 LINE = re.compile(r"[^\n\r\u2028\u2029\x0b\x0c\x85]+")
 MAX_SENTENCE_CHARS = 5000  # razdel and slovnet are quadratic-ish on giant unbroken runs
 
@@ -32,9 +36,35 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield piece_start, min(piece_start + MAX_SENTENCE_CHARS, stop)
 
 
+def reading_form(word: str) -> str:
+    """The word as the taggers should read it: a Russian word typed with Latin look-alike
+    letters ("Католичеcкой" with a Latin "c") in Cyrillic; a word that mixes scripts on
+    purpose ("Telegram-канале") as written. The Doc keeps the original text and offsets; only
+    slovnet and pymorphy3 see this form."""
+    if not CYRILLIC.search(word) or word.isascii():
+        return word
+    cyrillic = word.translate(LOOKALIKES)
+    return word if LATIN.search(cyrillic) else cyrillic
+
+
 def token_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """razdel's tokens, except that it splits a word where a Latin look-alike letter changes
+    the script ("Католиче" + "c" + "кой"): such pieces are one word again."""
+    pending: tuple[int, int] | None = None
     for token in tokenize(text[start:end]):
-        yield start + token.start, start + token.stop
+        span = (start + token.start, start + token.stop)
+        if pending and pending[1] == span[0] and is_one_word(text[pending[0] : span[1]]):
+            pending = (pending[0], span[1])
+            continue
+        if pending:
+            yield pending
+        pending = span
+    if pending:
+        yield pending
+
+
+def is_one_word(text: str) -> bool:
+    return text.isalpha() and reading_form(text) != text
 
 
 def sentence_ids(doc: Doc) -> dict[int, int]:

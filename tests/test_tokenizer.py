@@ -1,7 +1,7 @@
 import pytest
 import spacy
 
-from pipeline.tokenizer import RazdelTokenizer
+from pipeline.tokenizer import RazdelTokenizer, reading_form
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,28 @@ def test_punctuation_and_hyphenated_names(tokenize):
         "готовы",
         "»",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("лидеров Католичеcкой церкви", ["лидеров", "Католичеcкой", "церкви"]),  # Latin "c"
+        ("компания Apple и МегаФон", ["компания", "Apple", "и", "МегаФон"]),
+        ("в своём Telegram-канале", ["в", "своём", "Telegram-канале"]),
+    ],
+)
+def test_latin_look_alikes_stay_inside_their_word(tokenize, text, words):
+    assert [token.text for token in tokenize(text) if not token.is_space] == words
+
+
+@pytest.mark.parametrize(
+    ("word", "read_as"),
+    [
+        ("Католичеcкой", "Католической"),
+        ("Apple", "Apple"),
+        ("МегаФон", "МегаФон"),
+        ("xKOPOШO", "хКОРОШО"),
+    ],
+)
+def test_reading_form(word, read_as):
+    assert reading_form(word) == read_as
