@@ -16,14 +16,15 @@ Mentions are linked in three passes, each using what the previous one settled:
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from .entities import QUOTES
+from .entities import QUOTES, written_as_text
 from .gazetteer import fold
+from .names import phrase_nominative
 from .posts import (
     ANY_CLASS,
     PostLexicon,
@@ -76,6 +77,7 @@ class EntityRecord:
     first_name: str | None = None
     patronymic: str | None = None
     last_name: str | None = None
+    canonical: str | None = None  # the name that is the same in every document (corpus key)
 
 
 @dataclass(frozen=True)
@@ -837,13 +839,19 @@ def entity_record(cluster: Cluster, entity_id: int, clusters: list[Cluster]) -> 
         parts.first,
         parts.patronymic,
         parts.last,
+        cluster_name(cluster, written=False) if cluster.label == ORG else None,
     )
 
 
-def cluster_name(cluster: Cluster) -> str:
-    """The canonical name: a state's gazetteer name, a person's fullest name, else the
-    longest nominative name."""
+def cluster_name(cluster: Cluster, written: bool = True) -> str:
+    """The canonical name: a state's gazetteer name, a person's fullest name; an
+    organisation's name as this text writes it (`written`: "ЕС", "Россельхознадзор" of
+    "Федеральная служба по ветеринарному и фитосанитарному надзору (Россельхознадзор)"),
+    else the longest nominative name (the gazetteer's "Европейский союз", the same in every
+    document)."""
     pool = [m for m in cluster.mentions if m._.kind == NAME] or cluster.mentions
+    if written and cluster.label == ORG:
+        return written_name(pool)
     names = [m._.norm or m.text for m in pool]
     if cluster.label == STATE:
         return names[0]
@@ -859,6 +867,19 @@ def cluster_name(cluster: Cluster) -> str:
             )
         )
     return max(names, key=len)
+
+
+def written_name(mentions: list[Span]) -> str:
+    """The nominative form the text uses most for an organisation; of forms used as often,
+    the shorter: news names a body in full once and by its short name after. A name inside
+    a longer one of the same body ("МИД" in "МИД России") is not a form of its own."""
+    outermost = [
+        m
+        for m in mentions
+        if not any(o.start <= m.start and m.end <= o.end and len(o) > len(m) for o in mentions)
+    ]
+    forms = Counter(written_as_text(phrase_nominative(m), cased=False) for m in outermost)
+    return min(forms, key=lambda form: (-forms[form], len(form), form))
 
 
 def name_order(name: str) -> str:

@@ -206,7 +206,8 @@ def entity_key(entity: Mapping) -> str | None:
     """The same key for one real-world entity in every document of a corpus: "STATE:RUS" (the
     ISO code, whatever the name: "Россия", "РФ"), "PERSON:Владимир Путин" (first and last name;
     "Владимир Владимирович Путин" has the same key), else type and canonical name
-    ("ORG:Газпром"). A person without a full first name ("Путин", "В. Путин") gets
+    ("ORG:Газпром"; an organisation by its gazetteer name, "ORG:Европейский союз", whether the
+    text says "ЕС" or "Евросоюз"). A person without a full first name ("Путин", "В. Путин") gets
     "PERSON:Путин"; `pipeline.corpus` gives it the full name's key when the corpus has exactly
     one person of that surname."""
     kind, name = entity.get("type"), entity.get("name")
@@ -218,7 +219,7 @@ def entity_key(entity: Mapping) -> str | None:
         first = entity.get("first_name")
         full = first and not is_initial(first)
         return f"PERSON:{first} {entity['last_name']}" if full else f"PERSON:{entity['last_name']}"
-    return f"{kind}:{name}"
+    return f"{kind}:{entity.get('canonical') or name}"
 
 
 def to_tables(docs: Iterable[Doc]) -> dict[str, pd.DataFrame]:

@@ -156,7 +156,28 @@ def test_positions_on_entities(nlp):
     entities = {e["name"]: e for e in doc._.entities}
     assert (entities["Эмомали Рахмон"]["position"], entities["Эмомали Рахмон"]["position_of"]) == ("президент", "Таджикистан")
     assert entities["Сергей Лавров"]["position"] == "глава"
-    assert entities["Сергей Лавров"]["position_of"] == "Министерство иностранных дел России"
+    assert entities["Сергей Лавров"]["position_of"] == "МИД России"
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "name", "canonical"),
+    [
+        # the short name the text uses, the gazetteer's name for the corpus key
+        ("Россия, ЕС и Украина подписали протокол. ЕС готов продолжить.", "ЕС", "Европейский союз"),
+        ("Евросоюз ввёл пошлины. Решение Евросоюза вступит в силу.", "Евросоюз", "Европейский союз"),
+        # a full name once, its short name after
+        ("Федеральная служба по ветеринарному и фитосанитарному надзору (Россельхознадзор) провела переговоры. Россельхознадзор сообщил о них.", "Россельхознадзор", None),
+        # a name inside a longer one of the same body is no form of its own
+        ("Глава МИД России Сергей Лавров прибыл в Анкару.", "МИД России", "Министерство иностранных дел России"),
+    ],
+)
+# fmt: on
+def test_an_organisation_is_named_as_the_text_writes_it(nlp, text, name, canonical):
+    entity = next(e for e in nlp(text)._.entities if e["name"] == name)
+    assert entity["type"] == "ORG"
+    if canonical is not None:
+        assert entity["canonical"] == canonical
 
 
 @pytest.mark.parametrize(
