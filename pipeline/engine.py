@@ -23,8 +23,10 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import math
 import multiprocessing
 import os
+import signal
 import socket
 import sys
 import threading
@@ -71,6 +73,12 @@ VOCAB_STRINGS = 1_000_000
 # command (threads, locks). Tests switch to "fork" to hand workers a patched module.
 START_METHOD = "spawn"
 WORKER_DIED = "worker died while processing"  # the error of a file that killed its worker twice
+DOC_TIMEOUT = 120.0  # seconds a document (a slice of a long text) may take; 0 or None: no limit
+TIMED_OUT = "timed out after"  # the error of a document over the limit: "timed out after 120 s"
+# A local worker is deemed stuck (in native code the alarm cannot interrupt) when a unit of work
+# takes twice its documents' limits (a group over its limit is retried document by document)
+# and this much more; it is then killed and replaced like a worker that died.
+STUCK_GRACE = 30.0
 OFFSET_KEY = "ru_news.offset"  # doc.user_data of a slice saved with --save-docs
 ENGINES = ("local", "dask")
 # Dask worker defaults that cost this CPU-bound pipeline a third of its speed, measured on news:
@@ -142,6 +150,69 @@ class Batch:
     worker: dict = field(default_factory=dict)
 
 
+class DocTimeout(BaseException):
+    """Raised by the alarm in the document that ran over its time limit. Not an Exception, so
+    that a stage's `except Exception` cannot swallow it."""
+
+
+def timed_out(seconds: float) -> str:
+    return f"{TIMED_OUT} {seconds:g} s"
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocTimeout in this thread after `seconds` (SIGALRM), when it is a main thread
+    (the command's, or a local worker process's, which runs its tasks there); elsewhere (Dask
+    worker threads, Windows) or without `seconds`, no limit."""
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass(frozen=True)
+class WorkOptions:
+    """How the unit of work reads and processes its files, the same on every engine."""
+
+    encoding: str | None = None
+    save_docs: bool = False
+    max_chars: int = SLICE_CHARS
+    doc_timeout: float | None = None
+
+    def process(self, files: list[Item], nlp: Language) -> Batch:
+        return process_files(
+            files,
+            nlp,
+            self.encoding,
+            save_docs=self.save_docs,
+            max_chars=self.max_chars,
+            doc_timeout=self.doc_timeout,
+        )
+
+    def unit_seconds(self, files: list[Item]) -> float | None:
+        """How long a unit of work may take before its worker is deemed stuck (None: no
+        limit): twice the limit of each of its documents (a long text's slices counted by
+        its size), and STUCK_GRACE."""
+        if not self.doc_timeout:
+            return None
+        documents = sum(max(1, math.ceil(item_size(file) / self.max_chars)) for file in files)
+        return 2 * self.doc_timeout * documents + STUCK_GRACE
+
+
 def load_nlp() -> Language:
     """The process-wide pipeline, loaded on first use so each process pays for it once."""
     global _NLP
@@ -169,9 +240,12 @@ def process_files(
     *,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    doc_timeout: float | None = None,
 ) -> Batch:
-    """Read, annotate and tabulate files and dump rows; a file or row that cannot be read or
-    that makes the pipeline fail becomes an error row, never an exception."""
+    """Read, annotate and tabulate files and dump rows; a file or row that cannot be read, that
+    makes the pipeline fail or that takes more than `doc_timeout` seconds (per slice of a long
+    text; in a main thread only, see `time_limit`) becomes an error row, never an exception.
+    A timed-out document's record has no digest, so a rerun tries it again."""
     started = time.perf_counter()
     files = [as_item(file) for file in files]
     nlp = load_nlp() if nlp is None else nlp
@@ -186,11 +260,12 @@ def process_files(
         records.append(record)
     results: dict[int, list[tuple[int, Rows | Tables]]] = defaultdict(list)
     docs: dict[int, DocBin] = {}
-    for (index, offset), result in _annotate(nlp, items, files, save_docs):
+    for (index, offset), result in _annotate(nlp, items, files, save_docs, doc_timeout):
         if records[index].error is not None:
             continue  # an earlier slice of this file failed
         if isinstance(result, str):
-            records[index] = replace(records[index], error=result)
+            sha256 = None if result.startswith(TIMED_OUT) else records[index].sha256
+            records[index] = replace(records[index], error=result, sha256=sha256)
             results.pop(index, None)
             docs.pop(index, None)
             continue
@@ -263,20 +338,26 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 
 def _annotate(
-    nlp: Language, items: list[tuple[str, tuple[int, int]]], files: list[Item], docs: bool
+    nlp: Language,
+    items: list[tuple[str, tuple[int, int]]],
+    files: list[Item],
+    docs: bool,
+    doc_timeout: float | None,
 ) -> Iterator[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]]:
-    """(rows, doc) per item, or the error of an item the pipeline failed on. `pipe` runs in
-    batches, so one bad text fails its whole group: the texts not yet returned are then
-    retried one at a time and only the culprit becomes an error."""
+    """(rows, doc) per item, or the error of an item the pipeline failed on or that took more
+    than `doc_timeout`. `pipe` runs in batches, so one bad or slow text fails its whole group
+    (a group may take `doc_timeout` per text): the texts not yet done are then retried one at
+    a time and only the culprit becomes an error."""
     for group in _groups(items, max(1, nlp.batch_size), GROUP_CHARS):
-        done = 0
+        done: list[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]] = []
         try:
-            for doc, key in nlp.pipe(group, as_tuples=True):
-                yield key, _finish(doc, files[key[0]], docs)
-                done += 1
-        except Exception:
-            for text, key in group[done:]:
-                yield key, _annotate_one(nlp, text, files[key[0]], docs)
+            with time_limit(doc_timeout and doc_timeout * len(group)):
+                for doc, key in nlp.pipe(group, as_tuples=True):
+                    done.append((key, _finish(doc, files[key[0]], docs)))
+        except (Exception, DocTimeout):
+            for text, key in group[len(done) :]:
+                done.append((key, _annotate_one(nlp, text, files[key[0]], docs, doc_timeout)))
+        yield from done
 
 
 def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
@@ -294,10 +375,13 @@ def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
 
 
 def _annotate_one(
-    nlp: Language, text: str, file: Item, docs: bool
+    nlp: Language, text: str, file: Item, docs: bool, doc_timeout: float | None
 ) -> tuple[Rows, Doc | None] | str:
     try:
-        return _finish(nlp(text), file, docs)
+        with time_limit(doc_timeout):
+            return _finish(nlp(text), file, docs)
+    except DocTimeout:
+        return timed_out(doc_timeout or 0)
     except Exception as error:
         first_line = (str(error).strip().splitlines() or [""])[0]
         return f"pipeline failed: {type(error).__name__}: {first_line}".rstrip(": ")
@@ -562,19 +646,22 @@ def run_local(
     nlp: Language | None = None,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    doc_timeout: float | None = None,
     total: int | None = None,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Batches as they finish: in this process when workers is 1 (in input order), else in up
     to `workers` spawned processes (started as units are handed out) that each build the
     pipeline from `nlp`'s config (the default pipeline if None). `files` may be a lazy
-    iterable; `total` is its size (see plan_chunks)."""
-    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    iterable; `total` is its size (see plan_chunks). A document over `doc_timeout` seconds is
+    an error row (an alarm in the thread running it); a worker process stuck beyond that
+    (in native code) is killed and replaced."""
+    options = WorkOptions(encoding, save_docs, max_chars, doc_timeout)
     workers = workers or 1
     if workers <= 1:
         current = load_nlp() if nlp is None else nlp
         with threadpool_limits(limits=1):
             for chunk in chunk_files(files, chunk_chars):
-                yield process_files(chunk, current, **options)
+                yield options.process(chunk, current)
                 current = relieve(current)
         return
     chunks = _Pending(plan_chunks(files, workers, chunk_chars, total))
@@ -589,7 +676,8 @@ class _Pending:
     (so a unit whose submission fails is not lost)."""
 
     def __init__(self, chunks: Iterator[list[Item]]):
-        self.chunks, self.ahead = chunks, deque()
+        self.chunks = chunks
+        self.ahead: deque[list[Item]] = deque()
 
     def peek(self) -> list[Item] | None:
         if not self.ahead:
@@ -600,12 +688,15 @@ class _Pending:
         return self.ahead.popleft()
 
 
-def _run_pool(chunks: _Pending, workers: int, options: dict, config: str | None) -> Iterator[Batch]:
+def _run_pool(
+    chunks: _Pending, workers: int, options: WorkOptions, config: str | None
+) -> Iterator[Batch]:
     """Batches of a pool of `workers` processes as they finish. A worker that dies (SIGKILL,
     the OOM killer, a crash in native code) breaks the whole pool and fails every chunk in
     flight without saying whose it was: those chunks are redone one file at a time (see
     `_isolate`), then a fresh pool goes on with the rest, so one poison file costs its own
-    row, not the run."""
+    row, not the run. A worker stuck on a unit beyond its time limit is killed, which breaks
+    the pool the same way."""
     while chunks.peek():
         lost = yield from _pool_pass(chunks, workers, options, config)
         yield from _isolate(lost, options, config)
@@ -621,7 +712,7 @@ def _start_pool(workers: int, config: str | None) -> ProcessPoolExecutor:
 
 
 def _pool_pass(
-    todo: _Pending, workers: int, options: dict, config: str | None
+    todo: _Pending, workers: int, options: WorkOptions, config: str | None
 ) -> Generator[Batch, None, list[list[Item]]]:
     """Runs chunks from `todo` with two per worker in flight, yielding results as they finish
     (a slow chunk holds nobody up, finished results never pile up); returns the chunks lost
@@ -644,9 +735,14 @@ def _pool_pass(
     submit(2 * workers)
     lost: list[list[Item]] = []
     finished = False
+    watch = _Watch(workers, options)
     try:
         while chunk_of:
-            done, _ = wait(chunk_of, return_when=ALL_COMPLETED if lost else FIRST_COMPLETED)
+            left = None if lost else watch.seconds_left(chunk_of)
+            done, _ = wait(chunk_of, left, ALL_COMPLETED if lost else FIRST_COMPLETED)
+            if not done:  # a unit over its limit: its worker is stuck
+                _kill(executor)
+                continue
             for future in sorted(done, key=order.__getitem__):
                 chunk = chunk_of.pop(future)
                 if isinstance(future.exception(), BrokenProcessPool):
@@ -662,21 +758,49 @@ def _pool_pass(
     return lost
 
 
+class _Watch:
+    """When each unit in flight started, to tell when one is over its limit. Units go to the
+    workers in the order they were submitted, so the `workers` oldest unfinished ones are those
+    being worked on; a unit's clock starts when it is first seen among them."""
+
+    def __init__(self, workers: int, options: WorkOptions):
+        self.workers, self.options = workers, options
+        self.started: dict[Future, float] = {}
+
+    def seconds_left(self, in_flight: dict[Future, list[Item]]) -> float | None:
+        """Until the first unit being worked on is over its limit (None: no limit)."""
+        now = time.monotonic()
+        left = []
+        for future, chunk in islice(in_flight.items(), self.workers):
+            limit = self.options.unit_seconds(chunk)
+            if limit is not None:
+                left.append(self.started.setdefault(future, now) + limit - now)
+        return max(0.0, min(left)) if left else None
+
+
 def _stop(executor: ProcessPoolExecutor, finished: bool) -> None:
     """Shut the pool down; after an interruption or a failure without waiting for work
     nobody will use (its processes are terminated)."""
     if not finished:
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
+        _kill(executor, signal.SIGTERM)
     executor.shutdown(wait=finished, cancel_futures=True)
 
 
-def _isolate(chunks: list[list[Item]], options: dict, config: str | None) -> Iterator[Batch]:
-    """The chunks of a pool broken by a dying worker, redone one file at a time in a
-    one-process pool: a file that kills its worker again is then surely the culprit and
-    becomes an error row, and the pool is restarted for the next file. Each chunk still comes
-    back as one batch. A pool that cannot even start (the pipeline fails to load in it) is
-    fatal: that is no file's fault."""
+def _kill(executor: ProcessPoolExecutor, signum: int = signal.SIGKILL) -> None:
+    """Signal the pool's processes (SIGKILL: even one stuck in native code ends), which breaks
+    the pool: its futures fail with BrokenProcessPool."""
+    processes: dict[int, multiprocessing.Process] = getattr(executor, "_processes", None) or {}
+    for pid in list(processes):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def _isolate(chunks: list[list[Item]], options: WorkOptions, config: str | None) -> Iterator[Batch]:
+    """The chunks of a pool broken by a dying or stuck worker, redone one file at a time in a
+    one-process pool: a file that kills its worker again, or on which the worker is stuck
+    again, is then surely the culprit and becomes an error row, and the pool is restarted for
+    the next file. Each chunk still comes back as one batch. A pool that cannot even start
+    (the pipeline fails to load in it) is fatal: that is no file's fault."""
     executor: ProcessPoolExecutor | None = None
     finished = False
     try:
@@ -684,12 +808,17 @@ def _isolate(chunks: list[list[Item]], options: dict, config: str | None) -> Ite
             parts = []
             for file in chunk:
                 executor = executor or _ready_pool(config)
+                future = executor.submit(_work, [file], options)
                 try:
-                    parts.append(executor.submit(_work, [file], options).result())
+                    parts.append(future.result(options.unit_seconds([file])))
+                    continue
                 except BrokenProcessPool:
-                    parts.append(_died(file))
-                    executor.shutdown(wait=True)
-                    executor = None
+                    parts.append(_error_batch(file, WORKER_DIED))
+                except TimeoutError:
+                    parts.append(_error_batch(file, timed_out(options.doc_timeout or 0)))
+                    _kill(executor)
+                executor.shutdown(wait=True)
+                executor = None
             yield join_batches(parts)
         finished = True
     finally:
@@ -708,10 +837,11 @@ def _ready_pool(config: str | None) -> ProcessPoolExecutor:
     return executor
 
 
-def _died(file: Item) -> Batch:
-    """The error row of a file whose worker died on it twice. No digest: a rerun tries the
-    file again (the death may have been the machine's, e.g. memory taken by others)."""
-    record = FileRecord(file.doc_id, safe_str(file.path), None, None, WORKER_DIED)
+def _error_batch(file: Item, error: str) -> Batch:
+    """The error row of a file whose worker died or was stuck on it twice. No digest: a rerun
+    tries the file again (the death may have been the machine's, e.g. memory taken by
+    others)."""
+    record = FileRecord(file.doc_id, safe_str(file.path), None, None, error)
     meta = {0: file.document} if isinstance(file, Row) else {}
     return Batch(_tables([record], {}, meta), (record,))
 
@@ -765,10 +895,11 @@ def _build(config: str | None) -> Language:
     return spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
 
 
-def _work(files: list[Item], options: dict) -> Batch:
+def _work(files: list[Item], options: WorkOptions) -> Batch:
     global _NLP
-    batch = process_files(files, _NLP, **options)
-    _NLP = relieve(_NLP)
+    current = load_nlp()
+    batch = options.process(files, current)
+    _NLP = relieve(current)
     return batch
 
 
@@ -797,12 +928,14 @@ def run_dask(
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
     total: int | None = None,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Batches as they finish, computed on Dask workers: those of the scheduler at `scheduler`
     (the input paths must be readable there), or of a LocalCluster of `workers` processes with
-    one thread each (default: one per core). Every worker process builds the pipeline once."""
+    one thread each (default: one per core). Every worker process builds the pipeline once.
+    Dask runs tasks in worker threads, where no alarm can stop a slow document: no time
+    limit there."""
     distributed = import_distributed()
-    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    options = WorkOptions(encoding, save_docs, max_chars)
     config = None if nlp is None else nlp.config.to_str()
     with _dask_client(distributed, workers, scheduler) as client:
         slots = max(1, sum(client.nthreads().values()))
@@ -846,7 +979,7 @@ def _dask_client(distributed, workers: int | None, scheduler: str | None):
         yield client
 
 
-def _dask_work(files: list[Item], options: dict, config: str | None) -> Batch:
+def _dask_work(files: list[Item], options: WorkOptions, config: str | None) -> Batch:
     """The unit of work on a Dask worker: the pipeline is built once per worker process (and
     again only if another config comes), with native thread pools capped at one."""
     global _NLP, _NLP_CONFIG, _THREAD_LIMITS
@@ -854,6 +987,6 @@ def _dask_work(files: list[Item], options: dict, config: str | None) -> Batch:
         _THREAD_LIMITS = threadpool_limits(limits=1)
     if _NLP is None or config != _NLP_CONFIG:
         _NLP, _NLP_CONFIG = _build(config), config
-    batch = process_files(files, _NLP, **options)
+    batch = options.process(files, _NLP)
     _NLP = relieve(_NLP)
     return batch
