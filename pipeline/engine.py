@@ -26,13 +26,14 @@ import logging
 import math
 import multiprocessing
 import os
+import queue
 import signal
 import socket
 import sys
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import (
     ALL_COMPLETED,
     FIRST_COMPLETED,
@@ -77,8 +78,10 @@ DOC_TIMEOUT = 120.0  # seconds a document (a slice of a long text) may take; 0 o
 TIMED_OUT = "timed out after"  # the error of a document over the limit: "timed out after 120 s"
 # A local worker is deemed stuck (in native code the alarm cannot interrupt) when a unit of work
 # takes twice its documents' limits (a group over its limit is retried document by document)
-# and this much more; it is then killed and replaced like a worker that died.
+# and this much more (which also covers a new worker's start: loading the pipeline); it is then
+# killed and replaced like a worker that died.
 STUCK_GRACE = 30.0
+WARM_UP_TEXT = "Президент России Владимир Путин прибыл в Казань."
 OFFSET_KEY = "ru_news.offset"  # doc.user_data of a slice saved with --save-docs
 ENGINES = ("local", "dask")
 # Dask worker defaults that cost this CPU-bound pipeline a third of its speed, measured on news:
@@ -105,6 +108,8 @@ DASK_MISSING = (
 Rows = dict[str, list[dict]]
 Tables = dict[str, pd.DataFrame]
 Item = InputFile | Row  # a text file, or a row of a dump with its text
+Progress = Callable[[str], None]  # called with the doc_id of each document done
+TICK_SECONDS = 0.5  # how often the command hears of documents done in worker processes
 # columns holding character offsets, sentence numbers and per-document ids, per table
 OFFSETS = {
     "mentions": ("start", "end"),
@@ -122,6 +127,7 @@ OWN_IDS = {"quotes": "quote_id", "relations": "relation_id"}
 _NLP: Language | None = None
 _NLP_CONFIG: str | None = None
 _THREAD_LIMITS: threadpool_limits | None = None
+_DONE: multiprocessing.Queue | None = None  # a worker's doc_ids done, for the command's bar
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,7 @@ class WorkOptions:
     max_chars: int = SLICE_CHARS
     doc_timeout: float | None = None
 
-    def process(self, files: list[Item], nlp: Language) -> Batch:
+    def process(self, files: list[Item], nlp: Language, progress: Progress | None) -> Batch:
         return process_files(
             files,
             nlp,
@@ -201,6 +207,7 @@ class WorkOptions:
             save_docs=self.save_docs,
             max_chars=self.max_chars,
             doc_timeout=self.doc_timeout,
+            progress=progress,
         )
 
     def unit_seconds(self, files: list[Item]) -> float | None:
@@ -241,56 +248,67 @@ def process_files(
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
     doc_timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
     """Read, annotate and tabulate files and dump rows; a file or row that cannot be read, that
     makes the pipeline fail or that takes more than `doc_timeout` seconds (per slice of a long
     text; in a main thread only, see `time_limit`) becomes an error row, never an exception.
-    A timed-out document's record has no digest, so a rerun tries it again."""
+    A timed-out document's record has no digest, so a rerun tries it again. `progress` is
+    called with the doc_id of each document as it is done."""
     started = time.perf_counter()
-    files = [as_item(file) for file in files]
+    inputs = [as_item(file) for file in files]
     nlp = load_nlp() if nlp is None else nlp
     records: list[FileRecord] = []
     items: list[tuple[str, tuple[int, int]]] = []  # (text, (file index, offset))
-    for index, file in enumerate(files):
+    for index, file in enumerate(inputs):
         record, text = _read(file, encoding)
         if text is not None:
             pieces = split_text(text, max_chars)
             record = replace(record, slices=len(pieces))
             items.extend((piece, (index, offset)) for offset, piece in pieces)
+        elif progress is not None:
+            progress(file.doc_id)
         records.append(record)
-    results: dict[int, list[tuple[int, Rows | Tables]]] = defaultdict(list)
+    slices_left = {index: record.slices for index, record in enumerate(records)}
+    whole: dict[int, Rows] = {}
+    sliced: dict[int, list[tuple[int, Tables]]] = defaultdict(list)
     docs: dict[int, DocBin] = {}
-    for (index, offset), result in _annotate(nlp, items, files, save_docs, doc_timeout):
+    for (index, offset), result in _annotate(nlp, items, inputs, save_docs, doc_timeout):
+        slices_left[index] -= 1
+        if progress is not None and not slices_left[index]:
+            progress(inputs[index].doc_id)
         if records[index].error is not None:
             continue  # an earlier slice of this file failed
         if isinstance(result, str):
             sha256 = None if result.startswith(TIMED_OUT) else records[index].sha256
             records[index] = replace(records[index], error=result, sha256=sha256)
-            results.pop(index, None)
+            whole.pop(index, None)
+            sliced.pop(index, None)
             docs.pop(index, None)
             continue
         rows, doc = result
         if records[index].slices > 1:  # as DataFrames at once: a long text's rows add up
-            rows = {table: frame(table, rows[table]) for table in TABLES}
-        results[index].append((offset, rows))
-        if save_docs:
+            sliced[index].append((offset, {table: frame(table, rows[table]) for table in TABLES}))
+        else:
+            whole[index] = rows
+        if save_docs and doc is not None:
             if records[index].slices > 1:
                 doc.user_data[OFFSET_KEY] = offset
             docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
-    meta = {index: file.document for index, file in enumerate(files) if isinstance(file, Row)}
-    rows = {
-        index: _completed(
-            merge_slices(parts) if records[index].slices > 1 else parts[0][1],
-            {"warning": records[index].warning, **meta.get(index, {})},
-        )
-        for index, parts in results.items()
+    meta = {index: file.document for index, file in enumerate(inputs) if isinstance(file, Row)}
+    facts = [_facts(record.warning, meta.get(index, {})) for index, record in enumerate(records)]
+    whole_rows = {index: _completed_rows(rows, facts[index]) for index, rows in whole.items()}
+    sliced_tables = {
+        index: _completed_tables(merge_slices(parts), facts[index])
+        for index, parts in sliced.items()
     }
     docbin = None
     if save_docs:
         docbin = DocBin(store_user_data=True)
         for index in sorted(docs):
             docbin.merge(docs[index])
-    return _batch(records, rows, meta, docbin, time.perf_counter() - started)
+    tables = _tables(records, whole_rows, sliced_tables, meta)
+    return _batch(tables, records, docbin, time.perf_counter() - started)
 
 
 def _read(file: Item, encoding: str | None) -> tuple[FileRecord, str | None]:
@@ -393,22 +411,29 @@ def _finish(doc: Doc, file: Item, docs: bool) -> tuple[Rows, Doc | None]:
     return doc_rows(doc, 0), doc if docs else None
 
 
-def _completed(rows: Rows | Tables, document: dict[str, str | None]) -> Rows | Tables:
-    """A document's rows with what its input says of it: the decoding warning and a dump
-    row's metadata on its `documents` row, its date on each quote and relation."""
-    document = {column: value for column, value in document.items() if value is not None}
-    if not document:
-        return rows
-    dated = {table: {"date": document["date"]} for table in DATED if "date" in document}
-    values = {"documents": document, **dated}
-    if isinstance(rows["documents"], pd.DataFrame):
-        return {
-            table: df.assign(**values[table]).astype(df.dtypes) if table in values else df
-            for table, df in rows.items()
-        }
+def _facts(warning: str | None, document: dict[str, str | None]) -> dict[str, dict[str, str]]:
+    """What a document's input says of it, per table: the decoding warning and a dump row's
+    metadata on its `documents` row, its date on each quote and relation."""
+    given = {column: value for column, value in document.items() if value is not None}
+    if warning is not None:
+        given["warning"] = warning
+    if not given:
+        return {}
+    dated = {table: {"date": given["date"]} for table in DATED if "date" in given}
+    return {"documents": given, **dated}
+
+
+def _completed_rows(rows: Rows, facts: dict[str, dict[str, str]]) -> Rows:
     return {
-        table: [{**row, **values[table]} for row in table_rows] if table in values else table_rows
+        table: [{**row, **facts[table]} for row in table_rows] if table in facts else table_rows
         for table, table_rows in rows.items()
+    }
+
+
+def _completed_tables(tables: Tables, facts: dict[str, dict[str, str]]) -> Tables:
+    return {
+        table: df.assign(**facts[table]).astype(df.dtypes) if table in facts else df
+        for table, df in tables.items()
     }
 
 
@@ -453,13 +478,7 @@ def _max_id(columns: Iterable[pd.Series]) -> int:
     return max((int(column.max()) for column in columns if column.notna().any()), default=-1)
 
 
-def _batch(
-    records: list[FileRecord],
-    rows: dict[int, Rows],
-    meta: dict[int, dict],
-    docs: DocBin | None,
-    seconds: float,
-) -> Batch:
+def _batch(tables: Tables, records: list[FileRecord], docs: DocBin | None, seconds: float) -> Batch:
     """The files' tables, with who did the work."""
     worker = {
         "host": socket.gethostname(),
@@ -468,11 +487,14 @@ def _batch(
         "seconds": round(seconds, 3),
     }
     docbytes = docs.to_bytes() if docs is not None else None
-    return Batch(_tables(records, rows, meta), tuple(records), docbytes, worker)
+    return Batch(tables, tuple(records), docbytes, worker)
 
 
 def _tables(
-    records: list[FileRecord], rows: dict[int, Rows | Tables], meta: dict[int, dict]
+    records: list[FileRecord],
+    whole: dict[int, Rows],
+    sliced: dict[int, Tables],
+    meta: dict[int, dict[str, str | None]],
 ) -> Tables:
     """Tables with the files' rows in input order; a failed file has only its documents row
     (with a dump row's metadata).
@@ -488,17 +510,16 @@ def _tables(
                 pending[table] = []
 
     for index, record in enumerate(records):
-        found = rows.get(index)
-        if found is None:
-            failed = error_row(record.doc_id, record.path, record.error)
-            pending["documents"].append({**failed, **meta.get(index, {})})
-        elif isinstance(found["documents"], pd.DataFrame):
+        if index in whole:
+            for table in TABLES:
+                pending[table].extend(whole[index][table])
+        elif index in sliced:
             flush()
             for table in TABLES:
-                pieces[table].append(found[table])
+                pieces[table].append(sliced[index][table])
         else:
-            for table in TABLES:
-                pending[table].extend(found[table])
+            failed = error_row(record.doc_id, record.path, record.error or "")
+            pending["documents"].append({**failed, **meta.get(index, {})})
     flush()
     return {table: _concat(pieces[table] or [frame(table, [])]) for table in TABLES}
 
@@ -648,27 +669,30 @@ def run_local(
     max_chars: int = SLICE_CHARS,
     doc_timeout: float | None = None,
     total: int | None = None,
+    progress: Progress | None = None,
 ) -> Generator[Batch, None, None]:
     """Batches as they finish: in this process when workers is 1 (in input order), else in up
     to `workers` spawned processes (started as units are handed out) that each build the
     pipeline from `nlp`'s config (the default pipeline if None). `files` may be a lazy
     iterable; `total` is its size (see plan_chunks). A document over `doc_timeout` seconds is
     an error row (an alarm in the thread running it); a worker process stuck beyond that
-    (in native code) is killed and replaced."""
+    (in native code) is killed and replaced. `progress` hears of each document as it is done
+    (from worker processes, within TICK_SECONDS; a document redone after its worker died may
+    be reported twice)."""
     options = WorkOptions(encoding, save_docs, max_chars, doc_timeout)
     workers = workers or 1
     if workers <= 1:
         current = load_nlp() if nlp is None else nlp
         with threadpool_limits(limits=1):
             for chunk in chunk_files(files, chunk_chars):
-                yield options.process(chunk, current)
+                yield options.process(chunk, current, progress)
                 current = relieve(current)
         return
     chunks = _Pending(plan_chunks(files, workers, chunk_chars, total))
     if not chunks.peek():
         return
     config = None if nlp is None else nlp.config.to_str()
-    yield from _run_pool(chunks, workers, options, config)
+    yield from _run_pool(chunks, workers, options, _Pool(config, progress))
 
 
 class _Pending:
@@ -688,9 +712,38 @@ class _Pending:
         return self.ahead.popleft()
 
 
-def _run_pool(
-    chunks: _Pending, workers: int, options: WorkOptions, config: str | None
-) -> Iterator[Batch]:
+class _Pool:
+    """What every worker pool of a run is started with: the pipeline's config, and a queue on
+    which its workers report the documents they finish, drained into `progress`."""
+
+    def __init__(self, config: str | None, progress: Progress | None):
+        self.config, self.progress = config, progress
+        context = multiprocessing.get_context(START_METHOD)
+        self.done = context.Queue() if progress is not None else None
+
+    def start(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(START_METHOD),
+            initializer=_init_worker,
+            initargs=(self.config, os.getpid(), self.done),
+        )
+
+    def report(self, doc_id: str) -> None:
+        if self.progress is not None:
+            self.progress(doc_id)
+
+    def drain(self) -> None:
+        """Report the documents the workers have finished so far."""
+        while self.done is not None:
+            try:
+                doc_id = self.done.get_nowait()
+            except queue.Empty:
+                return
+            self.report(doc_id)
+
+
+def _run_pool(chunks: _Pending, workers: int, options: WorkOptions, pool: _Pool) -> Iterator[Batch]:
     """Batches of a pool of `workers` processes as they finish. A worker that dies (SIGKILL,
     the OOM killer, a crash in native code) breaks the whole pool and fails every chunk in
     flight without saying whose it was: those chunks are redone one file at a time (see
@@ -698,26 +751,17 @@ def _run_pool(
     row, not the run. A worker stuck on a unit beyond its time limit is killed, which breaks
     the pool the same way."""
     while chunks.peek():
-        lost = yield from _pool_pass(chunks, workers, options, config)
-        yield from _isolate(lost, options, config)
-
-
-def _start_pool(workers: int, config: str | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(START_METHOD),
-        initializer=_init_worker,
-        initargs=(config, os.getpid()),
-    )
+        lost = yield from _pool_pass(chunks, workers, options, pool)
+        yield from _isolate(lost, options, pool)
 
 
 def _pool_pass(
-    todo: _Pending, workers: int, options: WorkOptions, config: str | None
+    todo: _Pending, workers: int, options: WorkOptions, pool: _Pool
 ) -> Generator[Batch, None, list[list[Item]]]:
     """Runs chunks from `todo` with two per worker in flight, yielding results as they finish
     (a slow chunk holds nobody up, finished results never pile up); returns the chunks lost
     when a worker died (an empty list when `todo` is done)."""
-    executor = _start_pool(workers, config)
+    executor = _ready_pool(pool, workers)
     order: dict[Future, int] = {}
     chunk_of: dict[Future, list[Item]] = {}
 
@@ -739,9 +783,12 @@ def _pool_pass(
     try:
         while chunk_of:
             left = None if lost else watch.seconds_left(chunk_of)
-            done, _ = wait(chunk_of, left, ALL_COMPLETED if lost else FIRST_COMPLETED)
-            if not done:  # a unit over its limit: its worker is stuck
-                _kill(executor)
+            tick = TICK_SECONDS if left is None else min(left, TICK_SECONDS)
+            done, _ = wait(chunk_of, tick, ALL_COMPLETED if lost else FIRST_COMPLETED)
+            pool.drain()
+            if not done:
+                if left is not None and left <= tick:  # a unit over its limit: stuck
+                    _kill(executor)
                 continue
             for future in sorted(done, key=order.__getitem__):
                 chunk = chunk_of.pop(future)
@@ -755,6 +802,7 @@ def _pool_pass(
         finished = True
     finally:
         _stop(executor, finished)
+    pool.drain()
     return lost
 
 
@@ -795,7 +843,7 @@ def _kill(executor: ProcessPoolExecutor, signum: int = signal.SIGKILL) -> None:
             os.kill(pid, signum)
 
 
-def _isolate(chunks: list[list[Item]], options: WorkOptions, config: str | None) -> Iterator[Batch]:
+def _isolate(chunks: list[list[Item]], options: WorkOptions, pool: _Pool) -> Iterator[Batch]:
     """The chunks of a pool broken by a dying or stuck worker, redone one file at a time in a
     one-process pool: a file that kills its worker again, or on which the worker is stuck
     again, is then surely the culprit and becomes an error row, and the pool is restarted for
@@ -807,16 +855,18 @@ def _isolate(chunks: list[list[Item]], options: WorkOptions, config: str | None)
         for chunk in chunks:
             parts = []
             for file in chunk:
-                executor = executor or _ready_pool(config)
+                executor = executor or _ready_pool(pool)
                 future = executor.submit(_work, [file], options)
                 try:
                     parts.append(future.result(options.unit_seconds([file])))
+                    pool.drain()
                     continue
                 except BrokenProcessPool:
                     parts.append(_error_batch(file, WORKER_DIED))
                 except TimeoutError:
                     parts.append(_error_batch(file, timed_out(options.doc_timeout or 0)))
                     _kill(executor)
+                pool.report(file.doc_id)
                 executor.shutdown(wait=True)
                 executor = None
             yield join_batches(parts)
@@ -826,11 +876,13 @@ def _isolate(chunks: list[list[Item]], options: WorkOptions, config: str | None)
             _stop(executor, finished)
 
 
-def _ready_pool(config: str | None) -> ProcessPoolExecutor:
-    """A one-process pool whose worker has loaded the pipeline (a no-op task has run)."""
-    executor = _start_pool(1, config)
+def _ready_pool(pool: _Pool, workers: int = 1) -> ProcessPoolExecutor:
+    """A pool whose workers have loaded the pipeline (as many no-op tasks have run), so that
+    no unit's time limit counts the loading."""
+    executor = pool.start(workers)
     try:
-        executor.submit(os.getpid).result()
+        for future in [executor.submit(os.getpid) for _ in range(workers)]:
+            future.result()
     except BrokenProcessPool as error:
         executor.shutdown(wait=True)
         raise RuntimeError("worker processes die before their first task") from error
@@ -843,7 +895,7 @@ def _error_batch(file: Item, error: str) -> Batch:
     others)."""
     record = FileRecord(file.doc_id, safe_str(file.path), None, None, error)
     meta = {0: file.document} if isinstance(file, Row) else {}
-    return Batch(_tables([record], {}, meta), (record,))
+    return Batch(_tables([record], {}, {}, meta), (record,))
 
 
 def join_batches(parts: list[Batch]) -> Batch:
@@ -871,13 +923,18 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if full else frames[0]
 
 
-def _init_worker(config: str | None, parent: int | None = None) -> None:
+def _init_worker(
+    config: str | None, parent: int | None = None, done: multiprocessing.Queue | None = None
+) -> None:
     """Runs once in each worker: load the pipeline, cap native thread pools at one for the
     worker's whole life (the limiter is kept in a global so it is never undone), and exit if
-    the parent dies (kill -9 of the run must not leave orphans working for nobody)."""
-    global _NLP, _NLP_CONFIG, _THREAD_LIMITS
+    the parent dies (kill -9 of the run must not leave orphans working for nobody). `done`
+    takes the doc_id of each document finished."""
+    global _NLP, _NLP_CONFIG, _THREAD_LIMITS, _DONE
     _NLP = _build(config)
+    _NLP(WARM_UP_TEXT)  # models load lazily: not within the first document's time limit
     _NLP_CONFIG = config
+    _DONE = done
     _THREAD_LIMITS = threadpool_limits(limits=1)
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
@@ -898,7 +955,7 @@ def _build(config: str | None) -> Language:
 def _work(files: list[Item], options: WorkOptions) -> Batch:
     global _NLP
     current = load_nlp()
-    batch = options.process(files, current)
+    batch = options.process(files, current, None if _DONE is None else _DONE.put)
     _NLP = relieve(current)
     return batch
 
@@ -987,6 +1044,6 @@ def _dask_work(files: list[Item], options: WorkOptions, config: str | None) -> B
         _THREAD_LIMITS = threadpool_limits(limits=1)
     if _NLP is None or config != _NLP_CONFIG:
         _NLP, _NLP_CONFIG = _build(config), config
-    batch = options.process(files, _NLP)
+    batch = options.process(files, _NLP, None)
     _NLP = relieve(_NLP)
     return batch

@@ -30,7 +30,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -509,7 +509,16 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
     """Process the files to do, committing each finished batch as a shard, with the manifest
     rewritten every few minutes and at the end (also after an interruption or a failure)."""
     progress = tqdm(total=len(run.todo), unit="doc", disable=not show_progress, file=sys.stderr)
-    batches = _batches(run, nlp, chunk_chars)
+    counted: set[str] = set()
+
+    def count(doc_id: str) -> None:
+        """Each document once on the bar: as the engine reports it done (local engine) or with
+        its batch (Dask, and any the engine's reports missed)."""
+        if doc_id not in counted:
+            counted.add(doc_id)
+            progress.update(1)
+
+    batches = _batches(run, nlp, chunk_chars, count)
     next_save = time.time() + CHECKPOINT_SECONDS
     stopped: BaseException | None = None
     try:
@@ -522,7 +531,8 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
                         next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
                 except OSError as error:
                     raise _OutputError(error) from error
-                progress.update(len(batch.files))
+                for record in batch.files:
+                    count(record.doc_id)
     except KeyboardInterrupt as error:
         stopped = error
     except _OutputError as error:
@@ -540,7 +550,9 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
         raise stopped
 
 
-def _batches(run: Run, nlp: Language, chunk_chars: int) -> Generator[Batch, None, None]:
+def _batches(
+    run: Run, nlp: Language, chunk_chars: int, progress: Callable[[str], None]
+) -> Generator[Batch, None, None]:
     """The engine the run was set up with, over the documents to do."""
     setup, settings = run.setup, run.settings
     if setup["name"] == "dask":
@@ -565,6 +577,7 @@ def _batches(run: Run, nlp: Language, chunk_chars: int) -> Generator[Batch, None
         max_chars=settings.max_chars,
         doc_timeout=setup["doc_timeout"],
         total=run.todo_chars,
+        progress=progress,
     )
 
 

@@ -416,7 +416,7 @@ def test_a_worker_stuck_on_a_file_is_replaced(tmp_path: Path, forked_workers, mo
             time.sleep(600)
 
     forked_workers(hang_on_stuck)
-    monkeypatch.setattr(engine, "STUCK_GRACE", 1.0)
+    monkeypatch.setattr(engine, "STUCK_GRACE", 3.0)
     out = tmp_path / "out"
     command = [str(news), "--out", str(out), "--workers", "2", "--chunk-chars", "3000"]
     result = CliRunner().invoke(app, ["extract", *command, "--doc-timeout", "2"])
@@ -426,6 +426,20 @@ def test_a_worker_stuck_on_a_file_is_replaced(tmp_path: Path, forked_workers, mo
     assert documents.drop(index="1-stuck.txt")["error"].isna().all()
     mentioned = set(read_table(out, "mentions", "parquet")["doc_id"])
     assert mentioned == {"0.txt", "1.txt", "2.txt"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_is_reported_per_document(workers: int, forked_workers):
+    """The bar moves as each document is done, not when its unit of work is: in this process
+    before the unit's batch comes back, from worker processes through a queue."""
+    forked_workers(lambda files: None)
+    files = find_files([DATA])
+    reported: list[str] = []
+    batches = engine.run_local(files, workers, chunk_chars=6_000, progress=reported.append)
+    for batch in batches:
+        if workers == 1:  # from worker processes, reports may come just after the batch
+            assert {record.doc_id for record in batch.files} <= set(reported)
+    assert sorted(reported) == sorted(file.doc_id for file in files)
 
 
 def test_workers_that_cannot_start_are_fatal(tmp_path: Path, forked_workers, monkeypatch):
