@@ -395,9 +395,8 @@ def render(
         from .display import render_file
     except ImportError as error:
         _fatal(f"rendering is not available: {error}")
-    options = {"encoding": encoding} if encoding else {}
     try:
-        written = render_file(file, out, **options)
+        written = render_file(file, out, encoding=encoding)
     except InputError as error:
         _fatal(f"{file}: {error}")
     except OSError as error:

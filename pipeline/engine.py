@@ -45,6 +45,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import spacy
@@ -454,10 +455,11 @@ def merge_slices(parts: list[tuple[int, Tables]]) -> Tables:
             tables[table][column] for table, columns in ENTITY_IDS.items() for column in columns
         )
         own = tables["documents"].iloc[0]
-        for column in totals:
-            totals[column] += 0 if pd.isna(own[column]) else int(own[column])
+        for count in totals:
+            totals[count] += 0 if pd.isna(own[count]) else int(own[count])
         shifts["sentence_id"] = totals["sentences"]
-    document = {**parts[0][1]["documents"].iloc[0].to_dict(), **totals}
+    first = parts[0][1]["documents"].iloc[0]
+    document = {str(column): value for column, value in first.items()} | totals
     return {"documents": frame("documents", [document]), **{t: _concat(merged[t]) for t in merged}}
 
 
@@ -554,10 +556,10 @@ def rss_mb() -> float | None:
     return None
 
 
-def word_caches() -> list:
+def word_caches() -> list[Any]:
     """The bounded functools caches of the pipeline's modules (per-word memos); the unbounded
     ones hold resources such as model weights and gazetteers and are kept."""
-    caches = []
+    caches: list[Any] = []  # functools' cache wrappers, of any signature
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "pipeline" or name.startswith("pipeline.")):
             continue

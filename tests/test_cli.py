@@ -169,4 +169,4 @@ def test_render_writes_a_page(tmp_path, monkeypatch):
     page = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["render", str(SEED_TEXT), "--out", str(page)])
     assert result.exit_code == 0, result.output
-    assert page.read_text(encoding="utf-8") == f"<html>{SEED_TEXT.name} {{}}</html>"
+    assert page.read_text(encoding="utf-8") == f"<html>{SEED_TEXT.name} {{'encoding': None}}</html>"
