@@ -28,7 +28,7 @@ import typer
 import pipeline
 
 from . import runner
-from .engine import CHUNK_CHARS, SLICE_CHARS, load_nlp
+from .engine import CHUNK_CHARS, DOC_TIMEOUT, SLICE_CHARS, load_nlp
 from .io import InputError, parse_meta_fields, write_json_atomic
 
 EXIT_FATAL, EXIT_FAILED, EXIT_INTERRUPTED = 1, 3, 130
@@ -150,6 +150,15 @@ def extract(
             min=1000, help="Longer texts are processed in slices cut at paragraph boundaries."
         ),
     ] = SLICE_CHARS,
+    doc_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="A document (a slice of a long text) taking longer is an error row and the "
+            "run goes on; 0: no limit. Local engine only.",
+        ),
+    ] = DOC_TIMEOUT,
     text_field: Annotated[
         str, typer.Option(help="Dumps: the field holding a document's text.")
     ] = "text",
@@ -182,6 +191,7 @@ def extract(
                 save_docs=save_docs,
                 chunk_chars=chunk_chars,
                 max_chars=max_chars,
+                doc_timeout=doc_timeout,
                 text_field=text_field,
                 id_field=id_field,
                 meta_fields=meta_fields,
@@ -385,9 +395,8 @@ def render(
         from .display import render_file
     except ImportError as error:
         _fatal(f"rendering is not available: {error}")
-    options = {"encoding": encoding} if encoding else {}
     try:
-        written = render_file(file, out, **options)
+        written = render_file(file, out, encoding=encoding)
     except InputError as error:
         _fatal(f"{file}: {error}")
     except OSError as error:

@@ -60,18 +60,19 @@ def corpus_entities(parts: Callable[[], Iterable[Tables]]) -> pd.DataFrame:
     for part in parts():
         entities = part["entities"].assign(corpus_key=corpus_keys(part["entities"], surnames))
         entities = entities[entities["corpus_key"].notna()]
-        for key, rows in entities.groupby("corpus_key", sort=False):
+        for group_key, rows in entities.groupby("corpus_key", sort=False):
+            key = str(group_key)
             totals[key]["documents"] += rows["doc_id"].nunique()
             totals[key]["mentions"] += int(rows["mentions"].fillna(0).sum())
             aliases[key].update(rows["name"].dropna())
             names[key].update(rows.loc[rows["key"] == key, "name"].dropna())
             codes = rows["code"].dropna()
             kinds.setdefault(key, (rows["type"].iloc[0], codes.iloc[0] if len(codes) else None))
-        for key, count in _speakers(part["quotes"], entities).items():
-            totals[key]["quotes_as_speaker"] += count
-        for key, count in _parties(part["relations"], entities).items():
-            totals[key]["relations"] += count
-    rows = [
+        for speaker, count in _speakers(part["quotes"], entities).items():
+            totals[str(speaker)]["quotes_as_speaker"] += count
+        for party, count in _parties(part["relations"], entities).items():
+            totals[str(party)]["relations"] += count
+    records = [
         {
             "key": key,
             "type": kinds[key][0],
@@ -82,7 +83,7 @@ def corpus_entities(parts: Callable[[], Iterable[Tables]]) -> pd.DataFrame:
         }
         for key in kinds
     ]
-    table = pd.DataFrame.from_records(rows, columns=COLUMNS).astype(DTYPES)
+    table = pd.DataFrame.from_records(records, columns=COLUMNS).astype(DTYPES)
     order = ["documents", "mentions", "key"]
     return table.sort_values(order, ascending=[False, False, True], ignore_index=True)
 

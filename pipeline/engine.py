@@ -23,14 +23,17 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import math
 import multiprocessing
 import os
+import queue
+import signal
 import socket
 import sys
 import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import (
     ALL_COMPLETED,
     FIRST_COMPLETED,
@@ -42,6 +45,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import spacy
@@ -71,6 +75,14 @@ VOCAB_STRINGS = 1_000_000
 # command (threads, locks). Tests switch to "fork" to hand workers a patched module.
 START_METHOD = "spawn"
 WORKER_DIED = "worker died while processing"  # the error of a file that killed its worker twice
+DOC_TIMEOUT = 120.0  # seconds a document (a slice of a long text) may take; 0 or None: no limit
+TIMED_OUT = "timed out after"  # the error of a document over the limit: "timed out after 120 s"
+# A local worker is deemed stuck (in native code the alarm cannot interrupt) when a unit of work
+# takes twice its documents' limits (a group over its limit is retried document by document)
+# and this much more (which also covers a new worker's start: loading the pipeline); it is then
+# killed and replaced like a worker that died.
+STUCK_GRACE = 30.0
+WARM_UP_TEXT = "Президент России Владимир Путин прибыл в Казань."
 OFFSET_KEY = "ru_news.offset"  # doc.user_data of a slice saved with --save-docs
 ENGINES = ("local", "dask")
 # Dask worker defaults that cost this CPU-bound pipeline a third of its speed, measured on news:
@@ -97,6 +109,8 @@ DASK_MISSING = (
 Rows = dict[str, list[dict]]
 Tables = dict[str, pd.DataFrame]
 Item = InputFile | Row  # a text file, or a row of a dump with its text
+Progress = Callable[[str], None]  # called with the doc_id of each document done
+TICK_SECONDS = 0.5  # how often the command hears of documents done in worker processes
 # columns holding character offsets, sentence numbers and per-document ids, per table
 OFFSETS = {
     "mentions": ("start", "end"),
@@ -114,6 +128,7 @@ OWN_IDS = {"quotes": "quote_id", "relations": "relation_id"}
 _NLP: Language | None = None
 _NLP_CONFIG: str | None = None
 _THREAD_LIMITS: threadpool_limits | None = None
+_DONE: multiprocessing.Queue | None = None  # a worker's doc_ids done, for the command's bar
 
 
 @dataclass(frozen=True)
@@ -140,6 +155,70 @@ class Batch:
     files: tuple[FileRecord, ...]
     docs: bytes | None = None
     worker: dict = field(default_factory=dict)
+
+
+class DocTimeout(BaseException):
+    """Raised by the alarm in the document that ran over its time limit. Not an Exception, so
+    that a stage's `except Exception` cannot swallow it."""
+
+
+def timed_out(seconds: float) -> str:
+    return f"{TIMED_OUT} {seconds:g} s"
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise DocTimeout in this thread after `seconds` (SIGALRM), when it is a main thread
+    (the command's, or a local worker process's, which runs its tasks there); elsewhere (Dask
+    worker threads, Windows) or without `seconds`, no limit."""
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@dataclass(frozen=True)
+class WorkOptions:
+    """How the unit of work reads and processes its files, the same on every engine."""
+
+    encoding: str | None = None
+    save_docs: bool = False
+    max_chars: int = SLICE_CHARS
+    doc_timeout: float | None = None
+
+    def process(self, files: list[Item], nlp: Language, progress: Progress | None) -> Batch:
+        return process_files(
+            files,
+            nlp,
+            self.encoding,
+            save_docs=self.save_docs,
+            max_chars=self.max_chars,
+            doc_timeout=self.doc_timeout,
+            progress=progress,
+        )
+
+    def unit_seconds(self, files: list[Item]) -> float | None:
+        """How long a unit of work may take before its worker is deemed stuck (None: no
+        limit): twice the limit of each of its documents (a long text's slices counted by
+        its size), and STUCK_GRACE."""
+        if not self.doc_timeout:
+            return None
+        documents = sum(max(1, math.ceil(item_size(file) / self.max_chars)) for file in files)
+        return 2 * self.doc_timeout * documents + STUCK_GRACE
 
 
 def load_nlp() -> Language:
@@ -169,53 +248,68 @@ def process_files(
     *,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    doc_timeout: float | None = None,
+    progress: Progress | None = None,
 ) -> Batch:
-    """Read, annotate and tabulate files and dump rows; a file or row that cannot be read or
-    that makes the pipeline fail becomes an error row, never an exception."""
+    """Read, annotate and tabulate files and dump rows; a file or row that cannot be read, that
+    makes the pipeline fail or that takes more than `doc_timeout` seconds (per slice of a long
+    text; in a main thread only, see `time_limit`) becomes an error row, never an exception.
+    A timed-out document's record has no digest, so a rerun tries it again. `progress` is
+    called with the doc_id of each document as it is done."""
     started = time.perf_counter()
-    files = [as_item(file) for file in files]
+    inputs = [as_item(file) for file in files]
     nlp = load_nlp() if nlp is None else nlp
     records: list[FileRecord] = []
     items: list[tuple[str, tuple[int, int]]] = []  # (text, (file index, offset))
-    for index, file in enumerate(files):
+    for index, file in enumerate(inputs):
         record, text = _read(file, encoding)
         if text is not None:
             pieces = split_text(text, max_chars)
             record = replace(record, slices=len(pieces))
             items.extend((piece, (index, offset)) for offset, piece in pieces)
+        elif progress is not None:
+            progress(file.doc_id)
         records.append(record)
-    results: dict[int, list[tuple[int, Rows | Tables]]] = defaultdict(list)
+    slices_left = {index: record.slices for index, record in enumerate(records)}
+    whole: dict[int, Rows] = {}
+    sliced: dict[int, list[tuple[int, Tables]]] = defaultdict(list)
     docs: dict[int, DocBin] = {}
-    for (index, offset), result in _annotate(nlp, items, files, save_docs):
+    for (index, offset), result in _annotate(nlp, items, inputs, save_docs, doc_timeout):
+        slices_left[index] -= 1
+        if progress is not None and not slices_left[index]:
+            progress(inputs[index].doc_id)
         if records[index].error is not None:
             continue  # an earlier slice of this file failed
         if isinstance(result, str):
-            records[index] = replace(records[index], error=result)
-            results.pop(index, None)
+            sha256 = None if result.startswith(TIMED_OUT) else records[index].sha256
+            records[index] = replace(records[index], error=result, sha256=sha256)
+            whole.pop(index, None)
+            sliced.pop(index, None)
             docs.pop(index, None)
             continue
         rows, doc = result
         if records[index].slices > 1:  # as DataFrames at once: a long text's rows add up
-            rows = {table: frame(table, rows[table]) for table in TABLES}
-        results[index].append((offset, rows))
-        if save_docs:
+            sliced[index].append((offset, {table: frame(table, rows[table]) for table in TABLES}))
+        else:
+            whole[index] = rows
+        if save_docs and doc is not None:
             if records[index].slices > 1:
                 doc.user_data[OFFSET_KEY] = offset
             docs.setdefault(index, DocBin(store_user_data=True)).add(doc)
-    meta = {index: file.document for index, file in enumerate(files) if isinstance(file, Row)}
-    rows = {
-        index: _completed(
-            merge_slices(parts) if records[index].slices > 1 else parts[0][1],
-            {"warning": records[index].warning, **meta.get(index, {})},
-        )
-        for index, parts in results.items()
+    meta = {index: file.document for index, file in enumerate(inputs) if isinstance(file, Row)}
+    facts = [_facts(record.warning, meta.get(index, {})) for index, record in enumerate(records)]
+    whole_rows = {index: _completed_rows(rows, facts[index]) for index, rows in whole.items()}
+    sliced_tables = {
+        index: _completed_tables(merge_slices(parts), facts[index])
+        for index, parts in sliced.items()
     }
     docbin = None
     if save_docs:
         docbin = DocBin(store_user_data=True)
         for index in sorted(docs):
             docbin.merge(docs[index])
-    return _batch(records, rows, meta, docbin, time.perf_counter() - started)
+    tables = _tables(records, whole_rows, sliced_tables, meta)
+    return _batch(tables, records, docbin, time.perf_counter() - started)
 
 
 def _read(file: Item, encoding: str | None) -> tuple[FileRecord, str | None]:
@@ -263,20 +357,26 @@ def _cut(text: str, start: int, limit: int) -> int:
 
 
 def _annotate(
-    nlp: Language, items: list[tuple[str, tuple[int, int]]], files: list[Item], docs: bool
+    nlp: Language,
+    items: list[tuple[str, tuple[int, int]]],
+    files: list[Item],
+    docs: bool,
+    doc_timeout: float | None,
 ) -> Iterator[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]]:
-    """(rows, doc) per item, or the error of an item the pipeline failed on. `pipe` runs in
-    batches, so one bad text fails its whole group: the texts not yet returned are then
-    retried one at a time and only the culprit becomes an error."""
+    """(rows, doc) per item, or the error of an item the pipeline failed on or that took more
+    than `doc_timeout`. `pipe` runs in batches, so one bad or slow text fails its whole group
+    (a group may take `doc_timeout` per text): the texts not yet done are then retried one at
+    a time and only the culprit becomes an error."""
     for group in _groups(items, max(1, nlp.batch_size), GROUP_CHARS):
-        done = 0
+        done: list[tuple[tuple[int, int], tuple[Rows, Doc | None] | str]] = []
         try:
-            for doc, key in nlp.pipe(group, as_tuples=True):
-                yield key, _finish(doc, files[key[0]], docs)
-                done += 1
-        except Exception:
-            for text, key in group[done:]:
-                yield key, _annotate_one(nlp, text, files[key[0]], docs)
+            with time_limit(doc_timeout and doc_timeout * len(group)):
+                for doc, key in nlp.pipe(group, as_tuples=True):
+                    done.append((key, _finish(doc, files[key[0]], docs)))
+        except (Exception, DocTimeout):
+            for text, key in group[len(done) :]:
+                done.append((key, _annotate_one(nlp, text, files[key[0]], docs, doc_timeout)))
+        yield from done
 
 
 def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
@@ -294,10 +394,13 @@ def _groups(items: list, max_docs: int, max_chars: int) -> Iterator[list]:
 
 
 def _annotate_one(
-    nlp: Language, text: str, file: Item, docs: bool
+    nlp: Language, text: str, file: Item, docs: bool, doc_timeout: float | None
 ) -> tuple[Rows, Doc | None] | str:
     try:
-        return _finish(nlp(text), file, docs)
+        with time_limit(doc_timeout):
+            return _finish(nlp(text), file, docs)
+    except DocTimeout:
+        return timed_out(doc_timeout or 0)
     except Exception as error:
         first_line = (str(error).strip().splitlines() or [""])[0]
         return f"pipeline failed: {type(error).__name__}: {first_line}".rstrip(": ")
@@ -309,22 +412,29 @@ def _finish(doc: Doc, file: Item, docs: bool) -> tuple[Rows, Doc | None]:
     return doc_rows(doc, 0), doc if docs else None
 
 
-def _completed(rows: Rows | Tables, document: dict[str, str | None]) -> Rows | Tables:
-    """A document's rows with what its input says of it: the decoding warning and a dump
-    row's metadata on its `documents` row, its date on each quote and relation."""
-    document = {column: value for column, value in document.items() if value is not None}
-    if not document:
-        return rows
-    dated = {table: {"date": document["date"]} for table in DATED if "date" in document}
-    values = {"documents": document, **dated}
-    if isinstance(rows["documents"], pd.DataFrame):
-        return {
-            table: df.assign(**values[table]).astype(df.dtypes) if table in values else df
-            for table, df in rows.items()
-        }
+def _facts(warning: str | None, document: dict[str, str | None]) -> dict[str, dict[str, str]]:
+    """What a document's input says of it, per table: the decoding warning and a dump row's
+    metadata on its `documents` row, its date on each quote and relation."""
+    given = {column: value for column, value in document.items() if value is not None}
+    if warning is not None:
+        given["warning"] = warning
+    if not given:
+        return {}
+    dated = {table: {"date": given["date"]} for table in DATED if "date" in given}
+    return {"documents": given, **dated}
+
+
+def _completed_rows(rows: Rows, facts: dict[str, dict[str, str]]) -> Rows:
     return {
-        table: [{**row, **values[table]} for row in table_rows] if table in values else table_rows
+        table: [{**row, **facts[table]} for row in table_rows] if table in facts else table_rows
         for table, table_rows in rows.items()
+    }
+
+
+def _completed_tables(tables: Tables, facts: dict[str, dict[str, str]]) -> Tables:
+    return {
+        table: df.assign(**facts[table]).astype(df.dtypes) if table in facts else df
+        for table, df in tables.items()
     }
 
 
@@ -345,10 +455,11 @@ def merge_slices(parts: list[tuple[int, Tables]]) -> Tables:
             tables[table][column] for table, columns in ENTITY_IDS.items() for column in columns
         )
         own = tables["documents"].iloc[0]
-        for column in totals:
-            totals[column] += 0 if pd.isna(own[column]) else int(own[column])
+        for count in totals:
+            totals[count] += 0 if pd.isna(own[count]) else int(own[count])
         shifts["sentence_id"] = totals["sentences"]
-    document = {**parts[0][1]["documents"].iloc[0].to_dict(), **totals}
+    first = parts[0][1]["documents"].iloc[0]
+    document = {str(column): value for column, value in first.items()} | totals
     return {"documents": frame("documents", [document]), **{t: _concat(merged[t]) for t in merged}}
 
 
@@ -369,13 +480,7 @@ def _max_id(columns: Iterable[pd.Series]) -> int:
     return max((int(column.max()) for column in columns if column.notna().any()), default=-1)
 
 
-def _batch(
-    records: list[FileRecord],
-    rows: dict[int, Rows],
-    meta: dict[int, dict],
-    docs: DocBin | None,
-    seconds: float,
-) -> Batch:
+def _batch(tables: Tables, records: list[FileRecord], docs: DocBin | None, seconds: float) -> Batch:
     """The files' tables, with who did the work."""
     worker = {
         "host": socket.gethostname(),
@@ -384,11 +489,14 @@ def _batch(
         "seconds": round(seconds, 3),
     }
     docbytes = docs.to_bytes() if docs is not None else None
-    return Batch(_tables(records, rows, meta), tuple(records), docbytes, worker)
+    return Batch(tables, tuple(records), docbytes, worker)
 
 
 def _tables(
-    records: list[FileRecord], rows: dict[int, Rows | Tables], meta: dict[int, dict]
+    records: list[FileRecord],
+    whole: dict[int, Rows],
+    sliced: dict[int, Tables],
+    meta: dict[int, dict[str, str | None]],
 ) -> Tables:
     """Tables with the files' rows in input order; a failed file has only its documents row
     (with a dump row's metadata).
@@ -404,17 +512,16 @@ def _tables(
                 pending[table] = []
 
     for index, record in enumerate(records):
-        found = rows.get(index)
-        if found is None:
-            failed = error_row(record.doc_id, record.path, record.error)
-            pending["documents"].append({**failed, **meta.get(index, {})})
-        elif isinstance(found["documents"], pd.DataFrame):
+        if index in whole:
+            for table in TABLES:
+                pending[table].extend(whole[index][table])
+        elif index in sliced:
             flush()
             for table in TABLES:
-                pieces[table].append(found[table])
+                pieces[table].append(sliced[index][table])
         else:
-            for table in TABLES:
-                pending[table].extend(found[table])
+            failed = error_row(record.doc_id, record.path, record.error or "")
+            pending["documents"].append({**failed, **meta.get(index, {})})
     flush()
     return {table: _concat(pieces[table] or [frame(table, [])]) for table in TABLES}
 
@@ -449,10 +556,10 @@ def rss_mb() -> float | None:
     return None
 
 
-def word_caches() -> list:
+def word_caches() -> list[Any]:
     """The bounded functools caches of the pipeline's modules (per-word memos); the unbounded
     ones hold resources such as model weights and gazetteers and are kept."""
-    caches = []
+    caches: list[Any] = []  # functools' cache wrappers, of any signature
     for name, module in list(sys.modules.items()):
         if module is None or not (name == "pipeline" or name.startswith("pipeline.")):
             continue
@@ -562,26 +669,32 @@ def run_local(
     nlp: Language | None = None,
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
+    doc_timeout: float | None = None,
     total: int | None = None,
-) -> Iterator[Batch]:
+    progress: Progress | None = None,
+) -> Generator[Batch, None, None]:
     """Batches as they finish: in this process when workers is 1 (in input order), else in up
     to `workers` spawned processes (started as units are handed out) that each build the
     pipeline from `nlp`'s config (the default pipeline if None). `files` may be a lazy
-    iterable; `total` is its size (see plan_chunks)."""
-    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    iterable; `total` is its size (see plan_chunks). A document over `doc_timeout` seconds is
+    an error row (an alarm in the thread running it); a worker process stuck beyond that
+    (in native code) is killed and replaced. `progress` hears of each document as it is done
+    (from worker processes, within TICK_SECONDS; a document redone after its worker died may
+    be reported twice)."""
+    options = WorkOptions(encoding, save_docs, max_chars, doc_timeout)
     workers = workers or 1
     if workers <= 1:
         current = load_nlp() if nlp is None else nlp
         with threadpool_limits(limits=1):
             for chunk in chunk_files(files, chunk_chars):
-                yield process_files(chunk, current, **options)
+                yield options.process(chunk, current, progress)
                 current = relieve(current)
         return
     chunks = _Pending(plan_chunks(files, workers, chunk_chars, total))
     if not chunks.peek():
         return
     config = None if nlp is None else nlp.config.to_str()
-    yield from _run_pool(chunks, workers, options, config)
+    yield from _run_pool(chunks, workers, options, _Pool(config, progress))
 
 
 class _Pending:
@@ -589,7 +702,8 @@ class _Pending:
     (so a unit whose submission fails is not lost)."""
 
     def __init__(self, chunks: Iterator[list[Item]]):
-        self.chunks, self.ahead = chunks, deque()
+        self.chunks = chunks
+        self.ahead: deque[list[Item]] = deque()
 
     def peek(self) -> list[Item] | None:
         if not self.ahead:
@@ -600,33 +714,56 @@ class _Pending:
         return self.ahead.popleft()
 
 
-def _run_pool(chunks: _Pending, workers: int, options: dict, config: str | None) -> Iterator[Batch]:
+class _Pool:
+    """What every worker pool of a run is started with: the pipeline's config, and a queue on
+    which its workers report the documents they finish, drained into `progress`."""
+
+    def __init__(self, config: str | None, progress: Progress | None):
+        self.config, self.progress = config, progress
+        context = multiprocessing.get_context(START_METHOD)
+        self.done = context.Queue() if progress is not None else None
+
+    def start(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context(START_METHOD),
+            initializer=_init_worker,
+            initargs=(self.config, os.getpid(), self.done),
+        )
+
+    def report(self, doc_id: str) -> None:
+        if self.progress is not None:
+            self.progress(doc_id)
+
+    def drain(self) -> None:
+        """Report the documents the workers have finished so far."""
+        while self.done is not None:
+            try:
+                doc_id = self.done.get_nowait()
+            except queue.Empty:
+                return
+            self.report(doc_id)
+
+
+def _run_pool(chunks: _Pending, workers: int, options: WorkOptions, pool: _Pool) -> Iterator[Batch]:
     """Batches of a pool of `workers` processes as they finish. A worker that dies (SIGKILL,
     the OOM killer, a crash in native code) breaks the whole pool and fails every chunk in
     flight without saying whose it was: those chunks are redone one file at a time (see
     `_isolate`), then a fresh pool goes on with the rest, so one poison file costs its own
-    row, not the run."""
+    row, not the run. A worker stuck on a unit beyond its time limit is killed, which breaks
+    the pool the same way."""
     while chunks.peek():
-        lost = yield from _pool_pass(chunks, workers, options, config)
-        yield from _isolate(lost, options, config)
-
-
-def _start_pool(workers: int, config: str | None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context(START_METHOD),
-        initializer=_init_worker,
-        initargs=(config, os.getpid()),
-    )
+        lost = yield from _pool_pass(chunks, workers, options, pool)
+        yield from _isolate(lost, options, pool)
 
 
 def _pool_pass(
-    todo: _Pending, workers: int, options: dict, config: str | None
+    todo: _Pending, workers: int, options: WorkOptions, pool: _Pool
 ) -> Generator[Batch, None, list[list[Item]]]:
     """Runs chunks from `todo` with two per worker in flight, yielding results as they finish
     (a slow chunk holds nobody up, finished results never pile up); returns the chunks lost
     when a worker died (an empty list when `todo` is done)."""
-    executor = _start_pool(workers, config)
+    executor = _ready_pool(pool, workers)
     order: dict[Future, int] = {}
     chunk_of: dict[Future, list[Item]] = {}
 
@@ -644,9 +781,17 @@ def _pool_pass(
     submit(2 * workers)
     lost: list[list[Item]] = []
     finished = False
+    watch = _Watch(workers, options)
     try:
         while chunk_of:
-            done, _ = wait(chunk_of, return_when=ALL_COMPLETED if lost else FIRST_COMPLETED)
+            left = None if lost else watch.seconds_left(chunk_of)
+            tick = TICK_SECONDS if left is None else min(left, TICK_SECONDS)
+            done, _ = wait(chunk_of, tick, ALL_COMPLETED if lost else FIRST_COMPLETED)
+            pool.drain()
+            if not done:
+                if left is not None and left <= tick:  # a unit over its limit: stuck
+                    _kill(executor)
+                continue
             for future in sorted(done, key=order.__getitem__):
                 chunk = chunk_of.pop(future)
                 if isinstance(future.exception(), BrokenProcessPool):
@@ -659,37 +804,73 @@ def _pool_pass(
         finished = True
     finally:
         _stop(executor, finished)
+    pool.drain()
     return lost
+
+
+class _Watch:
+    """When each unit in flight started, to tell when one is over its limit. Units go to the
+    workers in the order they were submitted, so the `workers` oldest unfinished ones are those
+    being worked on; a unit's clock starts when it is first seen among them."""
+
+    def __init__(self, workers: int, options: WorkOptions):
+        self.workers, self.options = workers, options
+        self.started: dict[Future, float] = {}
+
+    def seconds_left(self, in_flight: dict[Future, list[Item]]) -> float | None:
+        """Until the first unit being worked on is over its limit (None: no limit)."""
+        now = time.monotonic()
+        left = []
+        for future, chunk in islice(in_flight.items(), self.workers):
+            limit = self.options.unit_seconds(chunk)
+            if limit is not None:
+                left.append(self.started.setdefault(future, now) + limit - now)
+        return max(0.0, min(left)) if left else None
 
 
 def _stop(executor: ProcessPoolExecutor, finished: bool) -> None:
     """Shut the pool down; after an interruption or a failure without waiting for work
     nobody will use (its processes are terminated)."""
     if not finished:
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()
+        _kill(executor, signal.SIGTERM)
     executor.shutdown(wait=finished, cancel_futures=True)
 
 
-def _isolate(chunks: list[list[Item]], options: dict, config: str | None) -> Iterator[Batch]:
-    """The chunks of a pool broken by a dying worker, redone one file at a time in a
-    one-process pool: a file that kills its worker again is then surely the culprit and
-    becomes an error row, and the pool is restarted for the next file. Each chunk still comes
-    back as one batch. A pool that cannot even start (the pipeline fails to load in it) is
-    fatal: that is no file's fault."""
+def _kill(executor: ProcessPoolExecutor, signum: int = signal.SIGKILL) -> None:
+    """Signal the pool's processes (SIGKILL: even one stuck in native code ends), which breaks
+    the pool: its futures fail with BrokenProcessPool."""
+    processes: dict[int, multiprocessing.Process] = getattr(executor, "_processes", None) or {}
+    for pid in list(processes):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+
+
+def _isolate(chunks: list[list[Item]], options: WorkOptions, pool: _Pool) -> Iterator[Batch]:
+    """The chunks of a pool broken by a dying or stuck worker, redone one file at a time in a
+    one-process pool: a file that kills its worker again, or on which the worker is stuck
+    again, is then surely the culprit and becomes an error row, and the pool is restarted for
+    the next file. Each chunk still comes back as one batch. A pool that cannot even start
+    (the pipeline fails to load in it) is fatal: that is no file's fault."""
     executor: ProcessPoolExecutor | None = None
     finished = False
     try:
         for chunk in chunks:
             parts = []
             for file in chunk:
-                executor = executor or _ready_pool(config)
+                executor = executor or _ready_pool(pool)
+                future = executor.submit(_work, [file], options)
                 try:
-                    parts.append(executor.submit(_work, [file], options).result())
+                    parts.append(future.result(options.unit_seconds([file])))
+                    pool.drain()
+                    continue
                 except BrokenProcessPool:
-                    parts.append(_died(file))
-                    executor.shutdown(wait=True)
-                    executor = None
+                    parts.append(_error_batch(file, WORKER_DIED))
+                except TimeoutError:
+                    parts.append(_error_batch(file, timed_out(options.doc_timeout or 0)))
+                    _kill(executor)
+                pool.report(file.doc_id)
+                executor.shutdown(wait=True)
+                executor = None
             yield join_batches(parts)
         finished = True
     finally:
@@ -697,23 +878,26 @@ def _isolate(chunks: list[list[Item]], options: dict, config: str | None) -> Ite
             _stop(executor, finished)
 
 
-def _ready_pool(config: str | None) -> ProcessPoolExecutor:
-    """A one-process pool whose worker has loaded the pipeline (a no-op task has run)."""
-    executor = _start_pool(1, config)
+def _ready_pool(pool: _Pool, workers: int = 1) -> ProcessPoolExecutor:
+    """A pool whose workers have loaded the pipeline (as many no-op tasks have run), so that
+    no unit's time limit counts the loading."""
+    executor = pool.start(workers)
     try:
-        executor.submit(os.getpid).result()
+        for future in [executor.submit(os.getpid) for _ in range(workers)]:
+            future.result()
     except BrokenProcessPool as error:
         executor.shutdown(wait=True)
         raise RuntimeError("worker processes die before their first task") from error
     return executor
 
 
-def _died(file: Item) -> Batch:
-    """The error row of a file whose worker died on it twice. No digest: a rerun tries the
-    file again (the death may have been the machine's, e.g. memory taken by others)."""
-    record = FileRecord(file.doc_id, safe_str(file.path), None, None, WORKER_DIED)
+def _error_batch(file: Item, error: str) -> Batch:
+    """The error row of a file whose worker died or was stuck on it twice. No digest: a rerun
+    tries the file again (the death may have been the machine's, e.g. memory taken by
+    others)."""
+    record = FileRecord(file.doc_id, safe_str(file.path), None, None, error)
     meta = {0: file.document} if isinstance(file, Row) else {}
-    return Batch(_tables([record], {}, meta), (record,))
+    return Batch(_tables([record], {}, {}, meta), (record,))
 
 
 def join_batches(parts: list[Batch]) -> Batch:
@@ -741,13 +925,18 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(full, ignore_index=True) if full else frames[0]
 
 
-def _init_worker(config: str | None, parent: int | None = None) -> None:
+def _init_worker(
+    config: str | None, parent: int | None = None, done: multiprocessing.Queue | None = None
+) -> None:
     """Runs once in each worker: load the pipeline, cap native thread pools at one for the
     worker's whole life (the limiter is kept in a global so it is never undone), and exit if
-    the parent dies (kill -9 of the run must not leave orphans working for nobody)."""
-    global _NLP, _NLP_CONFIG, _THREAD_LIMITS
+    the parent dies (kill -9 of the run must not leave orphans working for nobody). `done`
+    takes the doc_id of each document finished."""
+    global _NLP, _NLP_CONFIG, _THREAD_LIMITS, _DONE
     _NLP = _build(config)
+    _NLP(WARM_UP_TEXT)  # models load lazily: not within the first document's time limit
     _NLP_CONFIG = config
+    _DONE = done
     _THREAD_LIMITS = threadpool_limits(limits=1)
     if parent is not None:
         threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
@@ -765,10 +954,11 @@ def _build(config: str | None) -> Language:
     return spacy.util.load_model_from_config(Config().from_str(config), auto_fill=True)
 
 
-def _work(files: list[Item], options: dict) -> Batch:
+def _work(files: list[Item], options: WorkOptions) -> Batch:
     global _NLP
-    batch = process_files(files, _NLP, **options)
-    _NLP = relieve(_NLP)
+    current = load_nlp()
+    batch = options.process(files, current, None if _DONE is None else _DONE.put)
+    _NLP = relieve(current)
     return batch
 
 
@@ -797,12 +987,14 @@ def run_dask(
     save_docs: bool = False,
     max_chars: int = SLICE_CHARS,
     total: int | None = None,
-) -> Iterator[Batch]:
+) -> Generator[Batch, None, None]:
     """Batches as they finish, computed on Dask workers: those of the scheduler at `scheduler`
     (the input paths must be readable there), or of a LocalCluster of `workers` processes with
-    one thread each (default: one per core). Every worker process builds the pipeline once."""
+    one thread each (default: one per core). Every worker process builds the pipeline once.
+    Dask runs tasks in worker threads, where no alarm can stop a slow document: no time
+    limit there."""
     distributed = import_distributed()
-    options = {"encoding": encoding, "save_docs": save_docs, "max_chars": max_chars}
+    options = WorkOptions(encoding, save_docs, max_chars)
     config = None if nlp is None else nlp.config.to_str()
     with _dask_client(distributed, workers, scheduler) as client:
         slots = max(1, sum(client.nthreads().values()))
@@ -846,7 +1038,7 @@ def _dask_client(distributed, workers: int | None, scheduler: str | None):
         yield client
 
 
-def _dask_work(files: list[Item], options: dict, config: str | None) -> Batch:
+def _dask_work(files: list[Item], options: WorkOptions, config: str | None) -> Batch:
     """The unit of work on a Dask worker: the pipeline is built once per worker process (and
     again only if another config comes), with native thread pools capped at one."""
     global _NLP, _NLP_CONFIG, _THREAD_LIMITS
@@ -854,6 +1046,6 @@ def _dask_work(files: list[Item], options: dict, config: str | None) -> Batch:
         _THREAD_LIMITS = threadpool_limits(limits=1)
     if _NLP is None or config != _NLP_CONFIG:
         _NLP, _NLP_CONFIG = _build(config), config
-    batch = process_files(files, _NLP, **options)
+    batch = options.process(files, _NLP, None)
     _NLP = relieve(_NLP)
     return batch

@@ -22,6 +22,7 @@ import contextlib
 import csv
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ import re
 import shutil
 import stat
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -553,7 +554,7 @@ def _csv_rows(path: Path, codec: str, fields: Fields) -> Iterator[tuple[int, dic
         yield from enumerate(reader, 1)
 
 
-def _check_columns(columns: list[str], fields: Fields) -> None:
+def _check_columns(columns: Sequence[str], fields: Fields) -> None:
     """A dump without the text column is one error row, not one per row."""
     if fields.text not in columns:
         raise InputError(f"no column {fields.text!r} (columns: {', '.join(map(str, columns))})")
@@ -681,12 +682,12 @@ def part_number(name: str) -> int | None:
 def part_files(folder: Path, suffix: str = ".parquet") -> list[Path]:
     """The part files of a folder in part order (temporary files are hidden: they start with
     a dot, which pyarrow skips too)."""
-    parts = [
-        entry
+    numbered = [
+        (number, entry)
         for entry in Path(folder).iterdir()
-        if entry.name.endswith(suffix) and part_number(entry.name) is not None
+        if entry.name.endswith(suffix) and (number := part_number(entry.name)) is not None
     ]
-    return sorted(parts, key=lambda entry: part_number(entry.name))
+    return [entry for _, entry in sorted(numbered)]
 
 
 def write_part(df: pd.DataFrame, path: Path) -> None:
@@ -846,7 +847,7 @@ class ShardStore:
             folder = self.parts_dir(table)
             parts = part_files(folder) if folder.is_dir() else []
             target = table_path(self.out, table, self.format)
-            _atomic(target, lambda tmp, parts=parts, table=table: self._merge(table, parts, tmp))
+            _atomic(target, functools.partial(self._merge, table, parts))
 
     def _merge(self, table: str, parts: list[Path], tmp: Path) -> None:
         frames = (read_part(table, part) for part in parts) if parts else iter([frame(table, [])])

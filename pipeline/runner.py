@@ -30,7 +30,7 @@ import platform
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -46,6 +46,7 @@ from .corpus import corpus_entities
 from .engine import (
     CHUNK_CHARS,
     DASK_MISSING,
+    DOC_TIMEOUT,
     ENGINES,
     SLICE_CHARS,
     Batch,
@@ -162,6 +163,7 @@ def run(
     save_docs: bool = False,
     chunk_chars: int = CHUNK_CHARS,
     max_chars: int = SLICE_CHARS,
+    doc_timeout: float | None = DOC_TIMEOUT,
     text_field: str = "text",
     id_field: str | None = None,
     meta_fields: Iterable[str] | str | None = None,
@@ -176,7 +178,11 @@ def run(
 
     `engine` "dask" runs on the scheduler at `scheduler`, else on
     $DASK_SCHEDULER_ADDRESS, else on a LocalCluster of `workers` processes (None: one per core).
-    `progress` shows a bar (default: when stderr is a terminal).
+    `progress` shows a bar (default: when stderr is a terminal). A document (a slice of a long
+    text) that takes more than `doc_timeout` seconds becomes an error row "timed out after N s"
+    and the run goes on; 0 or None: no limit. On the local engine only: an alarm stops it in
+    the process running it (this one with one worker), and a worker process stuck where no
+    alarm reaches (native code) is killed and replaced.
 
     Raises NoInputError when no file is found, ImportError when the Dask extra is missing,
     RunError when the run cannot go on, KeyboardInterrupt after saving what was done."""
@@ -201,7 +207,12 @@ def run(
     settings = Settings(
         pipeline.__version__, config, rules_digest(config), encoding, format, glob, max_chars
     )
-    setup = {"name": engine, "workers": workers, "scheduler": scheduler}
+    setup = {
+        "name": engine,
+        "workers": workers,
+        "scheduler": scheduler,
+        "doc_timeout": doc_timeout or None,
+    }
     out = Path(out)
     try:
         _check_writable(out)
@@ -498,20 +509,16 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
     """Process the files to do, committing each finished batch as a shard, with the manifest
     rewritten every few minutes and at the end (also after an interruption or a failure)."""
     progress = tqdm(total=len(run.todo), unit="doc", disable=not show_progress, file=sys.stderr)
-    setup, settings = run.setup, run.settings
-    options = {
-        "chunk_chars": chunk_chars,
-        "encoding": settings.encoding,
-        "nlp": nlp,
-        "save_docs": run.save_docs,
-        "max_chars": settings.max_chars,
-        "total": run.todo_chars,
-    }
-    pending = run.pending()
-    if setup["name"] == "dask":
-        batches = run_dask(pending, setup["workers"], scheduler=setup["scheduler"], **options)
-    else:
-        batches = run_local(pending, setup["workers"] or 1, **options)
+    counted: set[str] = set()
+
+    def count(doc_id: str) -> None:
+        """Each document once on the bar: as the engine reports it done (local engine) or with
+        its batch (Dask, and any the engine's reports missed)."""
+        if doc_id not in counted:
+            counted.add(doc_id)
+            progress.update(1)
+
+    batches = _batches(run, nlp, chunk_chars, count)
     next_save = time.time() + CHECKPOINT_SECONDS
     stopped: BaseException | None = None
     try:
@@ -524,7 +531,8 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
                         next_save = time.time() + max(CHECKPOINT_SECONDS, 10 * cost)
                 except OSError as error:
                     raise _OutputError(error) from error
-                progress.update(len(batch.files))
+                for record in batch.files:
+                    count(record.doc_id)
     except KeyboardInterrupt as error:
         stopped = error
     except _OutputError as error:
@@ -540,6 +548,37 @@ def _execute(run: Run, nlp: Language, chunk_chars: int, show_progress: bool) -> 
         raise RunError(f"cannot write to {run.out}: {error}") from error
     if stopped is not None:
         raise stopped
+
+
+def _batches(
+    run: Run, nlp: Language, chunk_chars: int, progress: Callable[[str], None]
+) -> Generator[Batch, None, None]:
+    """The engine the run was set up with, over the documents to do."""
+    setup, settings = run.setup, run.settings
+    if setup["name"] == "dask":
+        return run_dask(
+            run.pending(),
+            setup["workers"],
+            scheduler=setup["scheduler"],
+            chunk_chars=chunk_chars,
+            encoding=settings.encoding,
+            nlp=nlp,
+            save_docs=run.save_docs,
+            max_chars=settings.max_chars,
+            total=run.todo_chars,
+        )
+    return run_local(
+        run.pending(),
+        setup["workers"] or 1,
+        chunk_chars=chunk_chars,
+        encoding=settings.encoding,
+        nlp=nlp,
+        save_docs=run.save_docs,
+        max_chars=settings.max_chars,
+        doc_timeout=setup["doc_timeout"],
+        total=run.todo_chars,
+        progress=progress,
+    )
 
 
 def _timed(function, **kwargs) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pandas as pd
 import pytest
 import test_runner
 from conftest import SEED_TEXT
+from spacy.language import Language
+from spacy.tokens import Doc
 from test_runner import ordered, tables
 from typer.testing import CliRunner
 
@@ -23,6 +26,24 @@ EXIT_FAILED = 3
 # fixtures shared with the runner's tests: the session's pipeline, a four-file corpus
 shared_pipeline = test_runner.shared_pipeline
 corpus = test_runner.corpus
+
+
+SLOW_MARKER = "Этот документ обрабатывается бесконечно."
+
+
+@Language.component("test_sleep_on_marker")
+def sleep_on_marker(doc: Doc) -> Doc:
+    """A stage that hangs on one text, as a pathological input can make a real stage hang."""
+    if SLOW_MARKER in doc.text:
+        time.sleep(60)
+    return doc
+
+
+@pytest.fixture
+def slow_stage(nlp):
+    nlp.add_pipe("test_sleep_on_marker")
+    yield
+    nlp.remove_pipe("test_sleep_on_marker")
 
 
 def extract(*args: str | Path) -> tuple[int, str]:
@@ -51,6 +72,27 @@ def test_extract_writes_every_table_and_records_failures(corpus: Path, tmp_path:
     assert failed.loc["sub/binary.txt", "error"].startswith("binary file")
     entities = read_table(out, "entities", fmt)
     assert {"seed.txt", "sub/cp1251.txt"} <= set(entities["doc_id"])
+
+
+def test_a_document_over_the_time_limit_is_an_error_row(slow_stage, tmp_path: Path):
+    """The slow document is stopped in the command's own process (one worker), its batch
+    mates are redone without it and the run ends with exit code 3."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.txt").write_text("Путин прибыл в Казань.", encoding="utf-8")
+    (news / "b-slow.txt").write_text(f"Токаев прибыл в Душанбе. {SLOW_MARKER}", encoding="utf-8")
+    (news / "c.txt").write_text(SEED_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    started = time.monotonic()
+    code, output = extract(news, "--out", out, "--doc-timeout", "2")
+    assert time.monotonic() - started < 40  # the group's limit (3 × 2 s), then 2 s for it alone
+    assert code == EXIT_FAILED, output
+    assert "failed: " in output and "b-slow.txt: timed out after 2 s" in output
+    assert "2 processed, 1 failed" in output
+    documents = read_table(out, "documents", "parquet").set_index("doc_id")
+    assert documents.loc["b-slow.txt", "error"] == "timed out after 2 s"
+    assert documents.drop(index="b-slow.txt")["error"].isna().all()
+    assert set(read_table(out, "mentions", "parquet")["doc_id"]) == {"a.txt", "c.txt"}
 
 
 def test_two_workers_match_one_end_to_end(corpus: Path, tmp_path: Path):
@@ -127,4 +169,4 @@ def test_render_writes_a_page(tmp_path, monkeypatch):
     page = tmp_path / "page.html"
     result = CliRunner().invoke(app, ["render", str(SEED_TEXT), "--out", str(page)])
     assert result.exit_code == 0, result.output
-    assert page.read_text(encoding="utf-8") == f"<html>{SEED_TEXT.name} {{}}</html>"
+    assert page.read_text(encoding="utf-8") == f"<html>{SEED_TEXT.name} {{'encoding': None}}</html>"

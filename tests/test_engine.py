@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -398,6 +399,47 @@ def test_a_worker_killed_on_a_file_costs_that_file_not_the_run(tmp_path: Path, f
     assert result.exit_code == 3, result.output
     run = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["run"]
     assert (run["processed"], run["failed"]) == (0, 1)
+
+
+def test_a_worker_stuck_on_a_file_is_replaced(tmp_path: Path, forked_workers, monkeypatch):
+    """A worker stuck where no alarm reaches it (as in native code) is killed once its unit is
+    over its limit: the unit is redone file by file, the culprit is stuck again and becomes a
+    "timed out" error row, the other files have their rows and the run ends with exit code 3."""
+    news = tmp_path / "news"
+    news.mkdir()
+    for index, path in enumerate(NEWS[:3]):
+        (news / f"{index}.txt").write_text(path.read_text(encoding="utf-8"), "utf-8")
+    (news / "1-stuck.txt").write_text("Путин прибыл в Казань.", encoding="utf-8")
+
+    def hang_on_stuck(files):
+        if any("stuck" in engine.as_item(file).doc_id for file in files):
+            time.sleep(600)
+
+    forked_workers(hang_on_stuck)
+    monkeypatch.setattr(engine, "STUCK_GRACE", 3.0)
+    out = tmp_path / "out"
+    command = [str(news), "--out", str(out), "--workers", "2", "--chunk-chars", "3000"]
+    result = CliRunner().invoke(app, ["extract", *command, "--doc-timeout", "2"])
+    assert result.exit_code == 3, result.output
+    documents = read_table(out, "documents", "parquet").set_index("doc_id")
+    assert documents.loc["1-stuck.txt", "error"] == "timed out after 2 s"
+    assert documents.drop(index="1-stuck.txt")["error"].isna().all()
+    mentioned = set(read_table(out, "mentions", "parquet")["doc_id"])
+    assert mentioned == {"0.txt", "1.txt", "2.txt"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_progress_is_reported_per_document(workers: int, forked_workers):
+    """The bar moves as each document is done, not when its unit of work is: in this process
+    before the unit's batch comes back, from worker processes through a queue."""
+    forked_workers(lambda files: None)
+    files = find_files([DATA])
+    reported: list[str] = []
+    batches = engine.run_local(files, workers, chunk_chars=6_000, progress=reported.append)
+    for batch in batches:
+        if workers == 1:  # from worker processes, reports may come just after the batch
+            assert {record.doc_id for record in batch.files} <= set(reported)
+    assert sorted(reported) == sorted(file.doc_id for file in files)
 
 
 def test_workers_that_cannot_start_are_fatal(tmp_path: Path, forked_workers, monkeypatch):

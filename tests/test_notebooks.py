@@ -63,12 +63,23 @@ def test_quickstart_shows_markup_tables_and_graph():
     assert images(notebook) >= 1  # the graph
 
 
-def test_corpus_runs():
+def test_corpus_shows_speakers_state_pairs_and_time():
     notebook = execute("02_corpus")
     shown = outputs(notebook)
-    assert "seed_tokayev_rahmon.txt" in shown
-    assert "Касым-Жомарт Токаев" in shown
-    assert images(notebook) >= 1
+    assert "news.jsonl#seed_tokayev_rahmon.txt" in shown  # the dump's documents
+    assert "PERSON:Касым-Жомарт Токаев" in shown  # speakers by entity key
+    assert "Казахстан — Таджикистан" in shown  # agreements by pair of states
+    assert "2024-05" in shown  # relations by month of the document's date
+    assert images(notebook) >= 2  # relations over time, the graph
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_first_cell_names_the_extra(name):
+    """Each notebook starts by checking the [notebooks] extra, failing with the install hint."""
+    notebook = json.loads((NOTEBOOKS / f"{name}.ipynb").read_text(encoding="utf-8"))
+    first = next(cell for cell in notebook["cells"] if cell["cell_type"] == "code")
+    source = "".join(first["source"])
+    assert "pip install -e '.[notebooks]'" in source and "ModuleNotFoundError" in source
 
 
 def test_evaluation_with_the_gold_corpora_if_present():
