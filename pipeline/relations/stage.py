@@ -135,7 +135,8 @@ def deal_kinds(rules: RuleFiles | None = None) -> dict[str, str]:
 
 def unique(found: list[Found]) -> list[Found]:
     """One row per relation and (unordered, for symmetric relations) pair of entities; a
-    person's posts and a pair's deals are told apart by what they are (the attribute)."""
+    person's posts and a pair's deals are told apart by what they are (the attribute), a pair's
+    trade targets by their value (a near and a far goal)."""
     seen, kept = set(), []
     for item in found:
         pair = (
@@ -144,6 +145,7 @@ def unique(found: list[Found]) -> list[Found]:
             else (item.subject, item.object)
         )
         kind = item.attribute if item.relation in {"holds_position", "deal"} else None
+        kind = item.value if item.relation == "trade_target" else kind
         key = (item.relation, pair, kind)
         if key not in seen:
             seen.add(key)
