@@ -20,7 +20,7 @@ from ..schema import ORG, STATE
 from .context import Context, Found, pairs
 
 YEAR = re.compile(r"^(19|20)\d\d$")
-RANGE_START = {"с", "со"}  # "вырасти с 270 до 500 миллионов": the figure it grows from
+BASELINE = {"с", "со", "против"}  # "с 270 до 500 миллионов", "до 3 млрд против 1,5 млрд"
 
 MoneyWords = Mapping[str, tuple[str, str]]  # lemma → (number, multiplier or currency; value)
 
@@ -54,7 +54,7 @@ def trade_targets(context: Context) -> Iterator[Found]:
                     a,
                     b,
                     sentence,
-                    trade_metric(trade[0]),
+                    trade_metric(context, trade[0]),
                     amount.value,
                     amount.unit,
                     year,
@@ -78,11 +78,11 @@ def is_target_word(context: Context, token: Token) -> bool:
 def is_planned(context: Context, amount: Amount, sentence: Span) -> bool:
     """A goal: a target word above the amount ("довести … до", "задача выйти на", "составит")
     or a "до" before it ("а к 2030 году — до 300 млрд"); not the figure a range starts from
-    ("с 270 до 500"), a current one ("составляет 3 млрд") or one a past verb reports ("в
-    прошлом году составил 190 млрд", "был 190 млрд")."""
+    or a goal is set against ("с 270 до 500", "против 1,5 млрд"), a current one ("составляет 3
+    млрд") or one a past verb reports ("в прошлом году составил 190 млрд", "был 190 млрд")."""
     doc = sentence.doc
     before = fold(doc[amount.start - 1].text) if amount.start > sentence.start else ""
-    if before in RANGE_START:
+    if before in BASELINE:
         return False
     above = ancestors_in(doc[amount.start : amount.end], sentence)
     verb = next((t for t in above if t.pos_ in {"VERB", "AUX"}), None)
@@ -153,12 +153,12 @@ def document_states(context: Context) -> list[int]:
     return [state for state, _ in counts.most_common(2)] if len(counts) >= 2 else []
 
 
-def trade_metric(word: Token) -> str:
-    """ "объём взаимной торговли" (the noun the trade word depends on, as a lemma, and the trade
-    word with its adjectives), "торговый оборот", "товарооборот"."""
+def trade_metric(context: Context, word: Token) -> str:
+    """ "объём взаимной торговли" (the measure the trade word depends on, as a lemma, and the
+    trade word with its adjectives), "торговый оборот", "товарооборот"."""
     if word.dep_ == "amod":
         return f"{fold(word.lemma_)} {fold(word.head.lemma_)}"
-    if word.dep_ == "nmod" and word.head.pos_ == "NOUN":
+    if word.dep_ == "nmod" and context.cue_of(word.head) == ("trade", "measure"):
         adjectives = [c.text for c in word.children if c.dep_ == "amod" and c.i < word.i]
         return " ".join([fold(word.head.lemma_), *adjectives, word.text])
     return fold(word.lemma_)
