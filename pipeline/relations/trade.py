@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import takewhile
 
 from spacy.tokens import Doc, Span, Token
 
@@ -77,7 +78,8 @@ def is_target_word(context: Context, token: Token) -> bool:
 
 def is_planned(context: Context, amount: Amount, sentence: Span) -> bool:
     """A goal: a target word above the amount ("довести … до", "задача выйти на", "составит")
-    or a "до" before it ("а к 2030 году — до 300 млрд"); not the figure a range starts from
+    or a "до" before it or its noun ("а к 2030 году — до 300 млрд", "до уровня десяти
+    миллиардов"); not the figure a range starts from
     or a goal is set against ("с 270 до 500", "против 1,5 млрд"), a current one ("составляет 3
     млрд") or one a past verb reports ("в прошлом году составил 190 млрд", "был 190 млрд")."""
     doc = sentence.doc
@@ -88,7 +90,11 @@ def is_planned(context: Context, amount: Amount, sentence: Span) -> bool:
     verb = next((t for t in above if t.pos_ in {"VERB", "AUX"}), None)
     if verb is not None and reports_past(context, verb):
         return False
-    return before == "до" or any(is_target_word(context, t) for t in above)
+    nouns = [*doc[amount.start : amount.end], *takewhile(lambda t: t.pos_ == "NOUN", above)]
+    up_to = before == "до" or any(
+        c.dep_ == "case" and fold(c.text) == "до" for t in nouns for c in t.children
+    )
+    return up_to or any(is_target_word(context, t) for t in above)
 
 
 def reports_past(context: Context, verb: Token) -> bool:
