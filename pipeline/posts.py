@@ -22,7 +22,7 @@ from .schema import NAME, ORG, PERSON, PLACE, STATE
 
 ANY_CLASS = "any"
 PROFESSION = "profession:"
-RANK = "rank"  # "адмирал", "капитан 1 ранга": a rank, held with a post but no post itself
+RANK = "rank"  # "адмирал", "капитан 1 ранга": may stand between a post and its holder's name
 APPOSITION_MARKS = {",", "—", "–", "-", "("}
 OPENING_QUOTES = {"«", '"', "„", "“"}
 CLOSING_QUOTES = {"»", '"', "“", "”"}
@@ -47,7 +47,7 @@ class PostPhrase:
 @dataclass(frozen=True)
 class PostEntry:
     """A row of posts.tsv: the post's class, and the name it goes by when its words are not
-    that name ("генсек" is a генеральный секретарь, "управляющий" no "управлять")."""
+    that name ("управляющий", not its lemma "управлять")."""
 
     post_class: str
     name: str = ""
@@ -294,7 +294,21 @@ def in_apposition(post: Token, name: Span) -> bool:
 
 
 def is_referential(phrase: PostPhrase, doc: Doc, role_nouns: frozenset[str]) -> bool:
-    """A post that stands for its holder: singular, and not the post itself ("пост
-    президента", "кандидат в президенты")."""
+    """A post that stands for its holder: singular, not the post itself ("пост президента",
+    "кандидат в президенты"), and not what a verb says its subject is ("RosUkrEnergo является
+    основным оператором", "он стал министром": the relation stage reads those)."""
     head = doc[phrase.head]
-    return "Plur" not in head.morph.get("Number") and fold(head.head.lemma_) not in role_nouns
+    return (
+        "Plur" not in head.morph.get("Number")
+        and fold(head.head.lemma_) not in role_nouns
+        and not is_predicate(head)
+    )
+
+
+def is_predicate(post: Token) -> bool:
+    """An instrumental post hanging on a verb: "является оператором", "назначен министром"."""
+    return (
+        "Ins" in post.morph.get("Case")
+        and post.dep_ in {"xcomp", "obl"}
+        and post.head.pos_ in {"VERB", "AUX"}
+    )

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from ..posts import ANY_CLASS, PROFESSION, RANK, phrase_headed_by
+from ..posts import ANY_CLASS, PROFESSION, phrase_headed_by
 from ..schema import MENTIONS_KEY, PERSON, STATE
 from .context import Context, Found
 from .matching import Roles
@@ -33,8 +33,8 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
             owner = home_state(context, post, visited)
         if owner is None and post["post_class"].startswith(PROFESSION):
             continue  # "певица Алла Пугачёва": what she is (the entity's position), no post held
-        if post["post_class"] == RANK or (owner is None and post["post_class"] == ANY_CLASS):
-            continue  # "бригадный генерал США": a rank; "его глава": a head of nobody named
+        if owner is None and post["post_class"] == ANY_CLASS:
+            continue  # "его глава Арсений Яценюк": a head of nobody named
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
 
