@@ -194,9 +194,8 @@ def right_dependents(
         ):
             end += 1
             continue
-        conjunct = conjunct_end(doc, start, head, end)
-        if conjunct is not None:
-            end = conjunct  # "министр связи и массовых коммуникаций"
+        if fold(token.text) == "и" and joins_genitive(doc, start, end):
+            end += 1  # "министр связи и массовых коммуникаций"
             continue
         topic = topic_end(doc, start, end, right_after=end == head + 1)
         if topic is not None:
@@ -215,14 +214,12 @@ def right_dependents(
 
 
 def tail_before_name(doc: Doc, start: int, end: int, mentions: list[Span]) -> int | None:
-    """End of a few more words hanging on the phrase, or genitives however the parser hung
-    them, when a name follows them right away: they still belong to the post ("ассоциации по
-    развитию предприятий за рубежом Хэ Джэньвэй", "министерства экономики Испании Хуан Коста")."""
+    """End of a few more words hanging on the phrase when a name follows them right away: they
+    still belong to the post ("ассоциации по развитию предприятий за рубежом Хэ Джэньвэй")."""
     index = end
     while index < min(end + TAIL_WORDS, len(doc)):
         token = doc[index]
-        genitive = token.pos_ in {"NOUN", "PROPN", "ADJ"} and "Gen" in token.morph.get("Case")
-        if token.is_punct or not (genitive or start <= token.head.i < index):
+        if token.is_punct or not start <= token.head.i < index:
             return None
         index += 1
         if outermost_at(index, mentions, {PERSON}) is not None:
@@ -252,18 +249,15 @@ def topic_end(doc: Doc, start: int, end: int, right_after: bool) -> int | None:
     return None
 
 
-def conjunct_end(doc: Doc, start: int, head: int, end: int) -> int | None:
-    """End of "и" and a genitive conjunct of a word of the phrase ("министр связи и массовых
-    коммуникаций"), or a dative one of its field ("секретарь по торговле и туризму"; not of
-    the post itself: "президенту и премьеру" are two people)."""
-    if fold(doc[end].text) != "и":
-        return None
+def joins_genitive(doc: Doc, start: int, end: int) -> bool:
+    """ "и" followed by a genitive conjunct of a word of the phrase."""
     follower = next((t for t in doc[end + 1 : end + 3] if t.pos_ == "NOUN"), None)
-    if follower is None or follower.dep_ != "conj" or not start <= follower.head.i < end:
-        return None
-    case = follower.morph.get("Case")
-    joined = "Gen" in case or ("Dat" in case and follower.head.i != head)
-    return follower.i + 1 if joined else None
+    return (
+        follower is not None
+        and follower.dep_ == "conj"
+        and start <= follower.head.i < end
+        and "Gen" in follower.morph.get("Case")
+    )
 
 
 def outermost_at(index: int, mentions: list[Span], labels: set[str]) -> Span | None:
