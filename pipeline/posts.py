@@ -22,10 +22,12 @@ from .schema import NAME, ORG, PERSON, PLACE, STATE
 
 ANY_CLASS = "any"
 PROFESSION = "profession:"
+RANK = "rank"  # "адмирал", "капитан 1 ранга": may stand between a post and its holder's name
 APPOSITION_MARKS = {",", "—", "–", "-", "("}
 OPENING_QUOTES = {"«", '"', "„", "“"}
 CLOSING_QUOTES = {"»", '"', "“", "”"}
 CLOSING_MARKS = {",", ".", ")", "—", "–", "-", ";"}
+TAIL_WORDS = 3  # words a post phrase may run on before its holder's name
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,23 @@ class PostPhrase:
     of_label: str | None = None
 
 
-PostLexicon = LemmaSequences[str]  # post lemmas → class ("глава государства" → head_of_state)
+@dataclass(frozen=True)
+class PostEntry:
+    """A row of posts.tsv: the post's class, and the name it goes by when its words are not
+    that name ("управляющий", not its lemma "управлять")."""
+
+    post_class: str
+    name: str = ""
+
+
+PostLexicon = LemmaSequences[PostEntry]  # post lemmas → entry ("глава государства" → head_of_state)
 
 
 def post_lexicon(text: str) -> PostLexicon:
     """The posts of a posts.tsv rule file."""
-    return LemmaSequences((row["lemma"], row["class"]) for row in tsv_rows(text))
+    return LemmaSequences(
+        (row["lemma"], PostEntry(row["class"], row.get("name", ""))) for row in tsv_rows(text)
+    )
 
 
 def role_nouns(text: str) -> frozenset[str]:
@@ -71,10 +84,10 @@ def match_post(doc: Doc, index: int, posts: PostLexicon) -> tuple[int, str, str]
     found = posts.longest_at(doc, index)
     if found is None:
         return None
-    lemmas, post_class = found
+    lemmas, entry = found
     end = index + len(lemmas)
     post = lemmas[0] if end == index + 1 else phrase_nominative(doc[index:end]).lower()
-    return end, post, post_class
+    return end, entry.name or post, entry.post_class
 
 
 def find_post_phrases(doc: Doc, mentions: list[Span], posts: PostLexicon) -> Iterator[PostPhrase]:
@@ -100,7 +113,9 @@ def phrase_at(
         return None
     end, post, post_class = match
     start = left_modifiers(doc[head])
-    end, of = right_dependents(doc, start, end, mentions)
+    end, of = right_dependents(doc, start, head, end, mentions)
+    if post_class != RANK:
+        end = rank_end(doc, end, posts)
     if not post_class.startswith(PROFESSION):  # "казахский поэт" is no post of a state
         of = of or adjective_owner(start, index, mentions)
     return PostPhrase(
@@ -139,6 +154,13 @@ def post_head(doc: Doc, start: int, end: int) -> int | None:
     return None
 
 
+def rank_end(doc: Doc, end: int, posts: PostLexicon) -> int:
+    """Past a rank between a post and its holder's name ("главнокомандующий ВМФ РФ адмирал
+    Виктор Чирков", "официальный представитель ВМФ капитан 1 ранга Игорь Дыгало")."""
+    rank = match_post(doc, end, posts) if end < len(doc) else None
+    return rank[0] if rank is not None and rank[2] == RANK else end
+
+
 def left_modifiers(token: Token) -> int:
     """Start of the adjectives before a post that modify it ("бывший российский президент")."""
     start = token.i
@@ -148,7 +170,7 @@ def left_modifiers(token: Token) -> int:
 
 
 def right_dependents(
-    doc: Doc, start: int, end: int, mentions: list[Span]
+    doc: Doc, start: int, head: int, end: int, mentions: list[Span]
 ) -> tuple[int, Span | None]:
     """Extend the phrase over genitive dependents and the state or organisation they name
     ("министр" + "финансов" + "России"); return the new end and that state/organisation."""
@@ -156,7 +178,9 @@ def right_dependents(
     while end < len(doc):
         quoted = doc[end].text in OPENING_QUOTES  # "капитан клуба «Спартак»"
         mention = outermost_at(end + quoted, mentions, {STATE, ORG, PLACE})
-        if mention is not None and start <= mention.root.head.i < end:
+        if mention is not None and (
+            start <= mention.root.head.i < end or owner_before_name(mention, mentions)
+        ):
             owner = owner if owner is not None and owner.label_ == ORG else mention
             end = mention.end
             if quoted and end < len(doc) and doc[end].text in CLOSING_QUOTES:
@@ -173,7 +197,7 @@ def right_dependents(
         if fold(token.text) == "и" and joins_genitive(doc, start, end):
             end += 1  # "министр связи и массовых коммуникаций"
             continue
-        topic = topic_end(doc, start, end)
+        topic = topic_end(doc, start, end, right_after=end == head + 1)
         if topic is not None:
             end = topic  # "министр по делам разведки", "директор по стратегии"
             continue
@@ -181,18 +205,45 @@ def right_dependents(
         if fold(token.text) in {"в", "во", "на"} and place and start <= place.root.head.i < end:
             end = place.end  # "посол Японии в России": where the post is held
             continue
+        before_name = tail_before_name(doc, start, end, mentions)
+        if before_name is not None:
+            end = before_name  # "… по развитию предприятий за рубежом Хэ Джэньвэй"
+            continue
         break
     return end, owner
 
 
-def topic_end(doc: Doc, start: int, end: int) -> int | None:
-    """End of a "по" + dative phrase that names the post's field, hanging on the phrase."""
+def tail_before_name(doc: Doc, start: int, end: int, mentions: list[Span]) -> int | None:
+    """End of a few more words hanging on the phrase when a name follows them right away: they
+    still belong to the post ("ассоциации по развитию предприятий за рубежом Хэ Джэньвэй")."""
+    index = end
+    while index < min(end + TAIL_WORDS, len(doc)):
+        token = doc[index]
+        if token.is_punct or not start <= token.head.i < index:
+            return None
+        index += 1
+        if outermost_at(index, mentions, {PERSON}) is not None:
+            return index
+    return None
+
+
+def owner_before_name(mention: Span, mentions: list[Span]) -> bool:
+    """A genitive state or organisation between a post and a name is whose post it is, however
+    the parser hung it ("министр транспорта России Сергей Франк")."""
+    return "Gen" in mention.root.morph.get("Case") and (
+        outermost_at(mention.end, mentions, {PERSON}) is not None
+    )
+
+
+def topic_end(doc: Doc, start: int, end: int, right_after: bool) -> int | None:
+    """End of a "по" + dative phrase that names the post's field, hanging on the phrase, or
+    right after the post word however the parser hung it ("секретарь по европейским делам")."""
     if fold(doc[end].text) != "по":
         return None
     for token in doc[end + 1 : end + 4]:
         if token.pos_ == "NOUN":
-            dative = "Dat" in token.morph.get("Case") and start <= token.head.i < end
-            return token.i + 1 if dative else None
+            hangs = right_after or start <= token.head.i < end
+            return token.i + 1 if "Dat" in token.morph.get("Case") and hangs else None
         if token.pos_ != "ADJ":
             return None
     return None
@@ -243,7 +294,21 @@ def in_apposition(post: Token, name: Span) -> bool:
 
 
 def is_referential(phrase: PostPhrase, doc: Doc, role_nouns: frozenset[str]) -> bool:
-    """A post that stands for its holder: singular, and not the post itself ("пост
-    президента", "кандидат в президенты")."""
+    """A post that stands for its holder: singular, not the post itself ("пост президента",
+    "кандидат в президенты"), and not what a verb says its subject is ("RosUkrEnergo является
+    основным оператором", "он стал министром": the relation stage reads those)."""
     head = doc[phrase.head]
-    return "Plur" not in head.morph.get("Number") and fold(head.head.lemma_) not in role_nouns
+    return (
+        "Plur" not in head.morph.get("Number")
+        and fold(head.head.lemma_) not in role_nouns
+        and not is_predicate(head)
+    )
+
+
+def is_predicate(post: Token) -> bool:
+    """An instrumental post hanging on a verb: "является оператором", "назначен министром"."""
+    return (
+        "Ins" in post.morph.get("Case")
+        and post.dep_ in {"xcomp", "obl"}
+        and post.head.pos_ in {"VERB", "AUX"}
+    )

@@ -37,7 +37,6 @@ def entity_names(doc):
         # a Korean name in the genitive
         ("Ким Чен Ын прибыл в Ханой. Трамп ждал Ким Чен Ына в отеле.", ["Ким Чен Ын", "Ким Чен Ына"]),
         # a predicative post goes to the subject of its verb
-        ("Папа Франциск выступил в Ватикане. Маккаррик был назначен епископом в 1981 году.", ["Маккаррик", "епископом"]),
         # a bare surname is the man named before, not "миссис Обама"
         ("Барак Обама прибыл в Чикаго. Обама выступил с речью. Миссис Обама поддержала мужа.", ["Барак Обама", "Обама"]),
         # initials
@@ -107,7 +106,6 @@ def test_mentions_of_one_entity(nlp, text, together):
         # a title in another case than the name is not its title
         ("Во время переговоров с президентом Таджикистана Касым-Жомарт Токаев подчеркнул важность встречи.", ["президентом Таджикистана", "Касым-Жомарт Токаев"]),
         # a post in the instrumental after a verb is the subject's, not the salient person's
-        ("Папа Франциск выступил в Ватикане. Маккаррик был назначен епископом в 1981 году.", ["Франциск", "епископом"]),
         # a short name two people's full names share stays on its own
         ("Александр Бондарев и Александра Петрова пришли на премьеру. Саша улыбнулась.", ["Александр Бондарев", "Саша"]),
         # the same ministry of two states

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..posts import PROFESSION, phrase_headed_by
+from spacy.tokens import Token
+
+from ..posts import ANY_CLASS, PROFESSION, phrase_headed_by
 from ..schema import MENTIONS_KEY, PERSON, STATE
 from .context import Context, Found
 from .matching import Roles
@@ -31,6 +33,8 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
             owner = home_state(context, post, visited)
         if owner is None and post["post_class"].startswith(PROFESSION):
             continue  # "певица Алла Пугачёва": what she is (the entity's position), no post held
+        if owner is None and post["post_class"] == ANY_CLASS:
+            continue  # "его глава Арсений Яценюк": a head of nobody named
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
 
@@ -59,7 +63,9 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
     России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
     mentions = list(context.doc.spans.get(MENTIONS_KEY, []))
     for roles in events:
-        holders = context.entities_of(roles["holder"], {PERSON})
+        holders = context.entities_of(appointed(roles.trigger), {PERSON}) or context.entities_of(
+            roles["holder"], {PERSON}
+        )
         if not holders:
             continue
         phrase = phrase_headed_by(roles.trigger, mentions, context.lexicons.posts)
@@ -74,6 +80,12 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
             continue
         for holder in holders:
             yield Found("holds_position", holder, owner, roles.trigger.sent, phrase.post)
+
+
+def appointed(post: Token) -> list[Token]:
+    """ "Путин назначил Иванова министром": the object of the verb holds the post, not its
+    subject."""
+    return [c for c in post.head.children if c.dep_ == "obj"]
 
 
 def home_state(context: Context, post: dict, visited: list[Found]) -> int | None:

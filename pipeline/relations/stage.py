@@ -167,7 +167,8 @@ def with_status(context: Context, events: list[Roles], found: list[Found]) -> li
 def unique(found: list[Found]) -> list[Found]:
     """One row per relation and (unordered, for symmetric relations) pair of entities; a
     person's posts, a pair's deals and its documents are told apart by what they are (the
-    attribute). Of an event both announced and done, the done one is kept."""
+    attribute), a pair's trade targets by their value (a near and a far goal). Of an event both
+    announced and done, the done one is kept."""
     seen, kept = set(), []
     for item in sorted(found, key=lambda f: f.status == PLANNED):
         pair = (
@@ -176,6 +177,7 @@ def unique(found: list[Found]) -> list[Found]:
             else (item.subject, item.object)
         )
         kind = item.attribute if item.relation in TOLD_APART_BY_ATTRIBUTE else None
+        kind = item.value if item.relation == "trade_target" else kind
         key = (item.relation, pair, kind)
         if key not in seen:
             seen.add(key)
