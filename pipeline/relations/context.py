@@ -191,13 +191,25 @@ class Context:
 
     def home_state(self, person: int) -> str | None:
         """The state a person is at home in: that of his post ("премьер-министр Испании" →
-        ESP), or the one his organisation sits in ("глава Еврокомиссии" → BEL); None when the
-        text gives him no such post."""
+        ESP), the one his organisation sits in ("глава Еврокомиссии" → BEL) or names ("глава
+        МИД России" → RUS); None when the text gives him no such post, or he serves abroad."""
         of = self.entities[person].get("position_of")
         if not of or self.is_posted_abroad(person):
             return None
         states = [self.entities[i].get("code") for i in self.own_states(person)]
-        return next((code for code in states if code), None) or self.code_of_name(of)
+        found = next((code for code in states if code), None) or self.code_of_name(of)
+        return found or self.state_named_in(of)
+
+    def state_named_in(self, name: str) -> str | None:
+        """The state an organisation's name names ("МИД России" → RUS), from the state
+        mentions inside its mentions."""
+        ids = {i for i, e in self.entities.items() if e["name"] == name and e["type"] == ORG}
+        for mention in self.doc.spans.get(MENTIONS_KEY, []):
+            if mention._.entity_id in ids:
+                for inner in self.mentions.overlapping(mention):
+                    if inner.label_ == STATE and inner._.entity_id is not None:
+                        return self.entities[inner._.entity_id].get("code")
+        return None
 
     def is_posted_abroad(self, person: int) -> bool:
         """ "посол США в России", "постпред": the post's state is not where he lives."""

@@ -29,6 +29,7 @@ DESTINATIONS = {STATE, PLACE}
 SIDES = {STATE, ORG}  # "с представителями КНР", "руководители Ruhrgas": the side they speak for
 VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
 PHONE = "телефон"  # the attribute of a meeting held by phone
+CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,21 @@ def near(context: Context, meeting: Meeting, roles: Roles) -> bool:
 def meeting_place(context: Context, roles: Roles) -> int | None:
     """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры": the first
     place, state or organisation named."""
-    ids = context.entities_of(roles["place"], VENUES) or context.entities_of(roles["venue"], VENUES)
+    own = [t for t in roles["place"] if not in_other_clause(t, roles.trigger)]
+    ids = context.entities_of(own, VENUES) or context.entities_of(roles["venue"], VENUES)
     return ids[0] if ids else None
+
+
+def in_other_clause(place: Token, trigger: Token) -> bool:
+    """ "встретился с Чавушоглу, который ранее побывал в Париже": the place is in a clause
+    about a participant, not the meeting's (a clause on the meeting word itself is:
+    "встречи, состоявшейся в Кэмп-Дэвиде")."""
+    token = place
+    while token != trigger and token.head != token:
+        if token.dep_ in CLAUSES and token.head != trigger:
+            return True
+        token = token.head
+    return False
 
 
 def venue_name(context: Context, venue: int | None) -> str | None:
