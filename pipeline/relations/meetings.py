@@ -22,6 +22,7 @@ from spacy.tokens import Span, Token
 
 from ..gazetteer import fold
 from ..schema import ORG, PERSON, PLACE, STATE
+from ..ud import ABOUT, preposition
 from .context import DONE, PARTICIPANTS, PLANNED, Context, Found, pairs
 from .matching import Roles
 
@@ -30,6 +31,7 @@ SIDES = {STATE, ORG}  # "с представителями КНР", "руков�
 VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
 PHONE = "телефон"  # the attribute of a meeting held by phone
 CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
+TOPICS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
 
 
 @dataclass(frozen=True)
@@ -156,12 +158,15 @@ def meeting_place(context: Context, roles: Roles) -> int | None:
 
 
 def in_other_clause(place: Token, trigger: Token) -> bool:
-    """ "встретился с Чавушоглу, который ранее побывал в Париже": the place is in a clause
-    about a participant, not the meeting's (a clause on the meeting word itself is:
-    "встречи, состоявшейся в Кэмп-Дэвиде")."""
+    """ "встретился с Чавушоглу, который ранее побывал в Париже", "переговоры о вступлении в
+    ЕС", "по ситуации в Сирии": the place is in a clause about a participant or in the topic,
+    not the meeting's (a clause on the meeting word itself is: "встречи, состоявшейся в
+    Кэмп-Дэвиде")."""
     token = place
     while token != trigger and token.head != token:
         if token.dep_ in CLAUSES and token.head != trigger:
+            return True
+        if token is not place and preposition(token, TOPICS) is not None:
             return True
         token = token.head
     return False
