@@ -186,6 +186,8 @@ class Context:
         return self.code_of_name(found["name"])
 
     def code_of_name(self, name: str) -> str | None:
+        """The state of a seat or a city by its name (models/landmark_states.tsv first: a seat
+        is no city of that name elsewhere)."""
         key = fold(name)
         return self.lexicons.landmark_states.get(key) or self.lexicons.city_states.get(key)
 
@@ -214,9 +216,11 @@ class Context:
     def is_posted_abroad(self, person: int) -> bool:
         """ "посол США в России", "постпред": the post's state is not where he lives."""
         post = tuple(fold(self.entities[person].get("position") or "").split())
+        if not post:
+            return False
         return any(
             lemmas == post and post_class in POSTED_ABROAD
-            for lemmas, post_class in self.lexicons.posts.starting_with(post[0] if post else "")
+            for lemmas, post_class in self.lexicons.posts.starting_with(post[0])
         )
 
     def entity_at(self, token: Token, types: set[str]) -> int | None:
