@@ -34,6 +34,7 @@ CALLED_FOR = {"за", "к"}
 # an event word after "на" is when its head happens: "решить на переговорах", "заявил на встрече"
 HELD_AT = {"на"}
 RELATIVES = {"который"}  # "Бойко, который приезжал": the entity before it
+POSTED_ABROAD = {"ambassador", "envoy"}  # post classes (posts.tsv) of who lives where he serves
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Lexicons:
     posts: PostLexicon  # posts.tsv, as the linking stage reads it
     speech_cues: CueLexicon  # speech_cues.tsv, as the quote stage reads it
     plans: dict[str, str]  # lemma → "governor"/"modifier" of an announced event (plan_cues.tsv)
+    city_states: dict[str, str]  # folded city name → alpha-3 of its state (city_states.tsv)
+    landmark_states: dict[str, str]  # "кремль" → RUS, "европейская комиссия" → BEL
 
 
 def cue_table(text: str) -> dict[str, str]:
@@ -64,6 +67,11 @@ def deal_kind_table(text: str) -> dict[str, str]:
 def plan_table(text: str) -> dict[str, str]:
     """plan_cues.tsv: folded lemma → how it makes an event announced ("governor", "modifier")."""
     return {fold(row["lemma"]): row["role"] for row in tsv_rows(text)}
+
+
+def state_table(text: str) -> dict[str, str]:
+    """city_states.tsv, landmark_states.tsv: folded name → ISO alpha-3 of the state it is in."""
+    return {fold(row["name"]): row["code"] for row in tsv_rows(text)}
 
 
 def money_table(text: str) -> dict[str, tuple[str, str]]:
@@ -168,6 +176,52 @@ class Context:
         read it."""
         of = self.entities[person].get("position_of")
         return {i for i, e in self.entities.items() if e["type"] == STATE and e["name"] == of}
+
+    def state_code(self, entity: int) -> str | None:
+        """ISO alpha-3 of the state an entity is or is in: a state's own, a city's
+        ("Брюссель" → BEL), a seat's ("Кремль" → RUS, "Европейская комиссия" → BEL)."""
+        found = self.entities[entity]
+        if found["type"] == STATE:
+            return found.get("code")
+        return self.code_of_name(found["name"])
+
+    def code_of_name(self, name: str) -> str | None:
+        """The state of a seat or a city by its name (models/landmark_states.tsv first: a seat
+        is no city of that name elsewhere)."""
+        key = fold(name)
+        return self.lexicons.landmark_states.get(key) or self.lexicons.city_states.get(key)
+
+    def home_state(self, person: int) -> str | None:
+        """The state a person is at home in: that of his post ("премьер-министр Испании" →
+        ESP), the one his organisation sits in ("глава Еврокомиссии" → BEL) or names ("глава
+        МИД России" → RUS); None when the text gives him no such post, or he serves abroad."""
+        of = self.entities[person].get("position_of")
+        if not of or self.is_posted_abroad(person):
+            return None
+        states = [self.entities[i].get("code") for i in self.own_states(person)]
+        found = next((code for code in states if code), None) or self.code_of_name(of)
+        return found or self.state_named_in(of)
+
+    def state_named_in(self, name: str) -> str | None:
+        """The state an organisation's name names ("МИД России" → RUS), from the state
+        mentions inside its mentions."""
+        ids = {i for i, e in self.entities.items() if e["name"] == name and e["type"] == ORG}
+        for mention in self.doc.spans.get(MENTIONS_KEY, []):
+            if mention._.entity_id in ids:
+                for inner in self.mentions.overlapping(mention):
+                    if inner.label_ == STATE and inner._.entity_id is not None:
+                        return self.entities[inner._.entity_id].get("code")
+        return None
+
+    def is_posted_abroad(self, person: int) -> bool:
+        """ "посол США в России", "постпред": the post's state is not where he lives."""
+        post = tuple(fold(self.entities[person].get("position") or "").split())
+        if not post:
+            return False
+        return any(
+            lemmas == post and post_class in POSTED_ABROAD
+            for lemmas, post_class in self.lexicons.posts.starting_with(post[0])
+        )
 
     def entity_at(self, token: Token, types: set[str]) -> int | None:
         """The entity a token names (its longest linked mention of these types)."""

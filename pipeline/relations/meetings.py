@@ -8,7 +8,9 @@
   participle describes, possessive "его визит", genitive "визит Путина") and the state or place
   visited ("страна" for the state named before), the kind of visit as attribute; a host's guest
   visited where he was received; who spoke or took part at an event held somewhere ("выступил на
-  форуме в Давосе") was there.
+  форуме в Давосе") was there; so was a participant of talks or a signing held in a state not his
+  own ("премьер-министр Испании" at talks "в Кремле", "премьер-министр Украины подписала в
+  Брюсселе"): the state of his post against the state of the place (`Context.state_code`).
 """
 
 from __future__ import annotations
@@ -20,13 +22,16 @@ from spacy.tokens import Span, Token
 
 from ..gazetteer import fold
 from ..schema import ORG, PERSON, PLACE, STATE
-from .context import PARTICIPANTS, Context, Found, pairs
+from ..ud import ABOUT, preposition
+from .context import DONE, PARTICIPANTS, PLANNED, Context, Found, pairs
 from .matching import Roles
 
 DESTINATIONS = {STATE, PLACE}
 SIDES = {STATE, ORG}  # "с представителями КНР", "руководители Ruhrgas": the side they speak for
 VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
 PHONE = "телефон"  # the attribute of a meeting held by phone
+CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
+TOPICS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ def meetings(context: Context, events: list[Roles]) -> Iterator[Found]:
             continue
         first, second = found
         sentence = roles.trigger.sent
-        attribute = PHONE if roles["phone"] else meeting_place(context, roles)
+        attribute = PHONE if roles["phone"] else venue_name(context, meeting_place(context, roles))
         attendees = participant_ids(context, roles["attendee"])
         if attendees and joins(roles) and last and near(context, last, roles):
             # "Во встрече также принял участие X"
@@ -144,17 +149,68 @@ def near(context: Context, meeting: Meeting, roles: Roles) -> bool:
     return meeting.sentence.start >= context.window_start(roles.trigger)
 
 
-def meeting_place(context: Context, roles: Roles) -> str | None:
-    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры"."""
-    return first_name(context, roles["place"], VENUES) or first_name(
-        context, roles["venue"], VENUES
-    )
+def meeting_place(context: Context, roles: Roles) -> int | None:
+    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры": the first
+    place, state or organisation named."""
+    own = [t for t in roles["place"] if not in_other_clause(t, roles.trigger)]
+    ids = context.entities_of(own, VENUES) or context.entities_of(roles["venue"], VENUES)
+    return ids[0] if ids else None
 
 
-def first_name(context: Context, tokens: list[Token], types: set[str]) -> str | None:
-    """The name of the first entity of these types the tokens name."""
-    ids = context.entities_of(tokens, types)
-    return context.entities[ids[0]]["name"] if ids else None
+def in_other_clause(place: Token, trigger: Token) -> bool:
+    """ "встретился с Чавушоглу, который ранее побывал в Париже", "переговоры о вступлении в
+    ЕС", "по ситуации в Сирии": the place is in a clause about a participant or in the topic,
+    not the meeting's (a clause on the meeting word itself is: "встречи, состоявшейся в
+    Кэмп-Дэвиде")."""
+    token = place
+    while token != trigger and token.head != token:
+        if token.dep_ in CLAUSES and token.head != trigger:
+            return True
+        if token is not place and preposition(token, TOPICS) is not None:
+            return True
+        token = token.head
+    return False
+
+
+def venue_name(context: Context, venue: int | None) -> str | None:
+    return None if venue is None else context.entities[venue]["name"]
+
+
+def visits_abroad(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """Who took part in talks or a signing held in a state not his own travelled there: "открывая
+    в Кремле переговоры с премьер-министром Испании" (the Spaniard visited the Kremlin, the
+    Russian host did not), "премьер-министр Украины подписала в Брюсселе декларацию". Nothing
+    for a person whose state the text does not give, a place in no known state, an announced
+    event; a host receiving his guest is `guest_visits`."""
+    for roles in events:
+        relation, role = context.cue_of(roles.trigger)
+        if relation not in {"met_with", "signed_agreement"} or role == "host":
+            continue
+        if context.status_of(roles.trigger) == PLANNED:
+            continue
+        place = meeting_place(context, roles)
+        place_state = None if place is None else context.state_code(place)
+        if place_state is None:
+            continue
+        for person in event_people(context, roles):
+            home = context.home_state(person)
+            if home is not None and home != place_state:
+                yield Found("visited", person, place, roles.trigger.sent, status=DONE)
+
+
+def event_people(context: Context, roles: Roles) -> list[int]:
+    """The people of a meeting of two or more (`participants`; "заявил, что в ходе переговоров
+    в Берлине …" does not say the speaker took part) or the signers of a document."""
+    if context.cue_of(roles.trigger)[0] == "signed_agreement":
+        found = participant_ids(context, roles["signer"])
+    else:
+        sides = participants(context, roles)
+        if sides is None:
+            return []
+        found = [*sides[0], *sides[1], *participant_ids(context, roles["attendee"])]
+        if len(set(found)) < 2:
+            return []
+    return [i for i in dict.fromkeys(found) if context.entities[i]["type"] == PERSON]
 
 
 def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
@@ -172,6 +228,7 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
             for target in destinations(context, roles["destination"], visitor):
                 yield Found("visited", visitor, target, roles.trigger.sent, kind)
     yield from guest_visits(context, events)
+    yield from visits_abroad(context, events)
 
 
 def first_subjects(tokens: list[Token]) -> list[Token]:

@@ -29,6 +29,7 @@ from .context import (
     money_table,
     org_anaphor_set,
     plan_table,
+    state_table,
 )
 from .deals import deals
 from .matching import Roles, TriggerMatcher, compile_patterns
@@ -46,6 +47,8 @@ RULE_FILES = {
     "posts": "posts.tsv",  # post phrases: "назначен премьер-министром", "стал депутатом"
     "speech_cues": "speech_cues.tsv",  # "сообщает Reuters": an outlet, not a deal's party
     "plans": "plan_cues.tsv",  # "намерены подписать", "предстоящий визит": a planned event
+    "city_states": "city_states.tsv",  # "Брюссель" → BEL: who is away from home (GeoNames)
+    "landmark_states": "landmark_states.tsv",  # "Кремль" → RUS
 }
 
 
@@ -99,6 +102,8 @@ class RelationFinder(RuleComponent):
             posts=self.rules.built("posts", post_lexicon),
             speech_cues=self.rules.built("speech_cues", cue_lexicon),
             plans=self.rules.built("plans", plan_table),
+            city_states=self.rules.built("city_states", state_table),
+            landmark_states=self.rules.built("landmark_states", state_table),
         )
 
     def patterns(self) -> dict[str, list[dict]]:

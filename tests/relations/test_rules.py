@@ -11,8 +11,10 @@ from spacy.matcher import DependencyMatcher
 
 from pipeline import resources
 from pipeline.relations import RelationFinder
+from pipeline.relations.context import state_table
 from pipeline.relations.matching import expand_sets
 from pipeline.relations.stage import RULE_FILES
+from pipeline.rules import RuleFiles
 
 
 def test_every_pattern_compiles_for_the_dependency_matcher(nlp):
@@ -43,6 +45,26 @@ def test_config_names_the_files_and_thresholds(nlp):
     assert config["rules"] == RULE_FILES
     assert (config["anaphor_window"], config["max_steps"]) == (2, 3)
     assert "doc._.relations" in nlp.get_pipe_meta("relations").assigns
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "code"),
+    [
+        ("city_states", "Брюссель", "BEL"),
+        ("city_states", "Вашингтон", "USA"),  # not Washington in England
+        ("city_states", "Пекин", "CHN"),  # not Pekin, Illinois
+        ("city_states", "Москва", "RUS"),
+        ("city_states", "Мир", None),  # a common word, not the town in Belarus
+        ("landmark_states", "Кремль", "RUS"),
+        ("landmark_states", "Кэмп-Дэвид", "USA"),
+    ],
+)
+def test_state_gazetteers_map_names_to_states(role, name, code):
+    """The built models/city_states.tsv and the hand-made landmark_states.tsv parse; names are
+    looked up folded."""
+    table = RuleFiles(RULE_FILES).built(role, state_table)
+    assert len(table) > 10
+    assert table.get(name.lower()) == code
 
 
 def relation_rows(doc) -> list[tuple]:
