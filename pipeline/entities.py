@@ -273,10 +273,36 @@ class EntityTyper(RuleComponent):
             mentions += list(org_noun_mentions(doc, MentionIndex(mentions), lexicons.org_nouns))
         if self.with_adjectives:
             mentions += list(adjective_mentions(doc, MentionIndex(mentions), lexicons))
+        mentions = organization_glosses(mentions)
         mentions = sorted(set(mentions), key=lambda span: (span.start, -span.end, span.label_))
         doc.spans[MENTIONS_KEY] = mentions
         doc.ents = filter_spans(mentions)
         return doc
+
+
+def organization_glosses(mentions: list[Span]) -> list[Span]:
+    """ "Федеральная служба по ветеринарному и фитосанитарному надзору (Россельхознадзор)":
+    the one word in parentheses after an organisation is its short name, an organisation too,
+    though slovnet may call it a place; a real place there ("Газпром (Москва)") stays one."""
+    ends = {m.end for m in mentions if m.label_ == ORG and m._.kind == NAME}
+    return [
+        make_mention(m, ORG, m._.norm, None, NAME) if is_organization_gloss(m, ends) else m
+        for m in mentions
+    ]
+
+
+def is_organization_gloss(mention: Span, organization_ends: set[int]) -> bool:
+    doc = mention.doc
+    return (
+        mention.label_ == PLACE
+        and len(mention) == 1
+        and mention.start >= 2
+        and doc[mention.start - 1].text == "("
+        and mention.end < len(doc)
+        and doc[mention.end].text == ")"
+        and mention.start - 1 in organization_ends
+        and not any("Geox" in parse.tag for parse in word_parses(mention.text))
+    )
 
 
 def typed_ner_spans(doc: Doc, lexicons: EntityLexicons) -> Iterator[Span]:

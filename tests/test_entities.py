@@ -173,3 +173,19 @@ def test_sentence_initial_names_stay(nlp, text, name):
 def test_ents_are_the_outermost_mentions(nlp):
     doc = nlp("Заявление МИД России опубликовано.")
     assert [(e.text, e.label_) for e in doc.ents] == [("МИД России", "ORG")]
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "word", "label"),
+    [
+        # the short name in parentheses after an organisation is that organisation
+        ("Федеральная служба по ветеринарному и фитосанитарному надзору России (Россельхознадзор) провела переговоры.", "Россельхознадзор", "ORG"),
+        # a city in parentheses stays a place
+        ("Компания «Газпром» (Москва) сообщила о росте.", "Москва", "PLACE"),
+    ],
+)
+# fmt: on
+def test_a_gloss_in_parentheses_after_an_organisation(nlp, text, word, label):
+    doc = nlp(text)
+    assert [m.label_ for m in doc.spans["mentions"] if m.text == word] == [label]
