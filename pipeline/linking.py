@@ -870,16 +870,24 @@ def cluster_name(cluster: Cluster, written: bool = True) -> str:
 
 
 def written_name(mentions: list[Span]) -> str:
-    """The nominative form the text uses most for an organisation; of forms used as often,
-    the shorter: news names a body in full once and by its short name after. A name inside
-    a longer one of the same body ("МИД" in "МИД России") is not a form of its own."""
+    """The name the text gives an organisation, as a reader would write it: a one-word name
+    ("Евросоюз", "Еврокомиссия", "Россельхознадзор") before an acronym ("ЕС", "ЕК") or a name
+    spelled out in words; then the form used most, then the shorter ("ВОЗ" for "Всемирная
+    организация здравоохранения (ВОЗ)"). A name inside a longer one of the same body ("МИД" in
+    "МИД России") is not a form of its own."""
     outermost = [
         m
         for m in mentions
         if not any(o.start <= m.start and m.end <= o.end and len(o) > len(m) for o in mentions)
     ]
     forms = Counter(written_as_text(phrase_nominative(m), cased=False) for m in outermost)
-    return min(forms, key=lambda form: (-forms[form], len(form), form))
+    return min(forms, key=lambda form: (not is_one_word_name(form), -forms[form], len(form), form))
+
+
+def is_one_word_name(form: str) -> bool:
+    """ "Евросоюз", "Газпром", not "ЕС" (an acronym) or "Европейский союз"."""
+    word = form.strip('«»"')
+    return " " not in word and not word.isupper()
 
 
 def name_order(name: str) -> str:

@@ -164,6 +164,10 @@ def test_positions_on_entities(nlp):
         # the short name the text uses, the gazetteer's name for the corpus key
         ("Россия, ЕС и Украина подписали протокол. ЕС готов продолжить.", "ЕС", "Европейский союз"),
         ("Евросоюз ввёл пошлины. Решение Евросоюза вступит в силу.", "Евросоюз", "Европейский союз"),
+        # a one-word name before an acronym the text uses as often or more
+        ("Украина и ЕС подписали соглашение. Евросоюз доволен, ЕС готов к работе.", "Евросоюз", "Европейский союз"),
+        # the acronym before the name spelled out
+        ("Всемирная организация здравоохранения (ВОЗ) заявила о вспышке. ВОЗ просит помощи.", "ВОЗ", None),
         # a full name once, its short name after
         ("Федеральная служба по ветеринарному и фитосанитарному надзору (Россельхознадзор) провела переговоры. Россельхознадзор сообщил о них.", "Россельхознадзор", None),
         # a name inside a longer one of the same body is no form of its own

@@ -187,9 +187,14 @@ class Context:
 
     def code_of_name(self, name: str) -> str | None:
         """The state of a seat or a city by its name (models/landmark_states.tsv first: a seat
-        is no city of that name elsewhere)."""
-        key = fold(name)
-        return self.lexicons.landmark_states.get(key) or self.lexicons.city_states.get(key)
+        is no city of that name elsewhere), or by the gazetteer name of the organisation the
+        text calls so ("Еврокомиссия" → "Европейская комиссия")."""
+        canonical = [e.get("canonical") for e in self.entities.values() if e["name"] == name]
+        for key in map(fold, [name, *filter(None, canonical)]):
+            code = self.lexicons.landmark_states.get(key) or self.lexicons.city_states.get(key)
+            if code:
+                return code
+        return None
 
     def home_state(self, person: int) -> str | None:
         """The state a person is at home in: that of his post ("премьер-министр Испании" →
@@ -219,8 +224,8 @@ class Context:
         if not post:
             return False
         return any(
-            lemmas == post and post_class in POSTED_ABROAD
-            for lemmas, post_class in self.lexicons.posts.starting_with(post[0])
+            lemmas == post and entry.post_class in POSTED_ABROAD
+            for lemmas, entry in self.lexicons.posts.starting_with(post[0])
         )
 
     def entity_at(self, token: Token, types: set[str]) -> int | None:
