@@ -364,7 +364,7 @@ def relation_graph(
 
     tables = _as_tables(source)
     entities, relations = tables["entities"], tables["relations"]
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[NodeKey] = nx.MultiDiGraph()
     by_id: dict[tuple[str, int], NodeKey] = {}
     info: dict[NodeKey, dict[str, Any]] = {}
     for row in entities.itertuples(index=False):
@@ -544,11 +544,11 @@ def draw_graph(
             zorder=5,
             bbox={
                 "boxstyle": "round,pad=0.4",
-                "fc": COLORS.get(data.get("type"), OTHER_COLOR),
+                "fc": COLORS.get(data["type"], OTHER_COLOR),
                 "ec": "#555",
             },
         )
-    types = sorted({data.get("type") for _, data in graph.nodes(data=True)})
+    types = sorted({data["type"] for _, data in graph.nodes(data=True)})
     handles = [Patch(color=COLORS.get(t, OTHER_COLOR), label=t) for t in types]
     ax.legend(
         handles=handles,

@@ -142,7 +142,8 @@ class StateLexicon:
     def build(cls, names: tuple[tuple[str, Entry], ...]) -> StateLexicon:
         by_code: dict[str, str] = {}
         for _, entry in names:
-            by_code.setdefault(entry.code, entry.name)
+            if entry.code is not None:  # every state entry has one (state_names)
+                by_code.setdefault(entry.code, entry.name)
         return cls(Gazetteer(names), by_code)
 
 
@@ -316,9 +317,10 @@ def typed_ner_spans(doc: Doc, lexicons: EntityLexicons) -> Iterator[Span]:
 def typed_span(span: Span, label: str, lexicons: EntityLexicons) -> Span | None:
     """Type one slovnet span: gazetteers first, then slovnet's own label."""
     if label == PERSON:
-        span = strip_person_prefix(span, lexicons.person_prefixes)
-        if span is None:
+        stripped = strip_person_prefix(span, lexicons.person_prefixes)
+        if stripped is None:
             return None
+        span = stripped
     words = [token.text for token in span if not token.is_space]
     if len(words) == 1 and any(f in lexicons.not_entities for f in word_forms(words[0])):
         return None
@@ -438,7 +440,7 @@ def org_noun_mentions(doc: Doc, found: MentionIndex, nouns: LemmaSequences[bool]
     for token in doc:
         if token.pos_ != "NOUN" or found.covering(token.i):
             continue
-        plural = "Plur" in token.morph.get("Number")
+        plural = "Plur" in token.morph.get("Number", [])
         for lemmas, plural_allowed in nouns.matches_at(doc, token.i):
             if plural_allowed or not plural:
                 span = Span(doc, left_adjectives(token), token.i + len(lemmas), label=ORG)
@@ -533,7 +535,7 @@ def extend_with_genitive(mention: Span, found: MentionIndex) -> Span:
     ]
     for nxt in following:
         head = nxt.root
-        if "Gen" in head.morph.get("Case") and mention.start <= head.head.i < mention.end:
+        if "Gen" in head.morph.get("Case", []) and mention.start <= head.head.i < mention.end:
             span = Span(doc, mention.start, nxt.end, label=ORG)
             norm = mention._.norm + mention[-1].whitespace_ + doc[mention.end : nxt.end].text
             return make_mention(span, ORG, norm, None, mention._.kind)

@@ -86,7 +86,7 @@ class Lemmatizer:
 
     def __call__(self, doc: Doc) -> Doc:
         for token in doc:
-            case = token.morph.get("Case")
+            case = token.morph.get("Case", [])
             token.lemma_ = lemmatize(reading_form(token.text), token.pos_, case[0] if case else "")
         return doc
 

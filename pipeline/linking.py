@@ -181,7 +181,7 @@ def parse_name(name: str) -> NameParts:
 def compatible(mention: NameParts, entity: NameParts) -> bool:
     """Could this name be another form of that person's name?"""
     if entity.alone:  # a person so far named by one word only
-        return bool(mention.alone) and same_part(mention.alone, entity.alone)
+        return bool(mention.alone and same_part(mention.alone, entity.alone))
     if mention.alone:
         return any(
             part
@@ -327,7 +327,7 @@ class Links:
 
     def owner_of(self, phrase: PostPhrase) -> Cluster | None:
         """The cluster of the state or organisation a post phrase names."""
-        if phrase.of_start is None:
+        if phrase.of_start is None or phrase.of_end is None or phrase.of_label is None:
             return None
         return self.home.get((phrase.of_start, phrase.of_end, phrase.of_label))
 
@@ -426,7 +426,7 @@ def merge_organization_forms(clusters: list[Cluster], mentions: list[Span]) -> l
             forms[spelled[0]] += forms.pop(abbreviation)
     merged_into: dict[int, Cluster] = {}
     for found in forms.values():
-        codes = {code for _, code in found if code}
+        codes: set[str | None] = {code for _, code in found if code}
         for code in codes or {None}:
             same = [c for c, other in found if other == code or (other is None and len(codes) < 2)]
             merge_clusters([merged_into.get(id(c), c) for c in same], merged_into)
@@ -578,8 +578,8 @@ def link_references(
     added, nominals = [], []
     for phrase in find_post_phrases(doc, mentions, context.posts) if titles else []:
         person = title_of(phrase, doc, mentions)
-        if person is not None:
-            cluster = links.cluster_of(person)
+        cluster = links.cluster_of(person) if person is not None else None
+        if cluster is not None:
             added.append(links.add(cluster, doc, phrase.start, phrase.end, TITLE))
             record_post(cluster, phrase, links)
         elif is_referential(phrase, doc, context.role_nouns):
@@ -608,7 +608,7 @@ def link_references(
 def is_predicative(token: Token) -> bool:
     """ "был назначен епископом", "стал президентом": a post in the instrumental after a verb
     says what the subject became."""
-    return "Ins" in token.morph.get("Case") and token.head.pos_ in {"VERB", "AUX"}
+    return "Ins" in token.morph.get("Case", []) and token.head.pos_ in {"VERB", "AUX"}
 
 
 def clause_subject(verb: Token, links: Links) -> Cluster | None:
@@ -655,7 +655,7 @@ def is_subject(mention: Span, posts: PostLexicon) -> bool:
 def names_a_person(token: Token, posts: PostLexicon) -> bool:
     """A post ("президент") or another animate noun ("лауреат"; not "уважаемый" in an address,
     which the tagger may take for a noun)."""
-    animate = token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy")
+    animate = token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy", [])
     noun = any(parse.tag.POS == "NOUN" for parse in word_parses(token.text))
     return (animate and noun) or bool(match_post(token.doc, token.i, posts))
 
@@ -729,8 +729,10 @@ def resolve_nominal(
     owner_cluster = links.owner_of(phrase)
 
     def holds(cluster: Cluster) -> bool:
-        return cluster.holds_before(phrase.start) and classes_match(
-            cluster.post_class, phrase.post_class
+        return (
+            cluster.holds_before(phrase.start)
+            and cluster.post_class is not None
+            and classes_match(cluster.post_class, phrase.post_class)
         )
 
     if owner_cluster is not None:
@@ -756,7 +758,7 @@ def pronoun_tokens(doc: Doc):
 
 def pronoun_gender(token: Token) -> str | None:
     """Masc or Fem for a third-person singular pronoun or possessive, by its form."""
-    if token.pos_ not in {"PRON", "DET"} or "Plur" in token.morph.get("Number"):
+    if token.pos_ not in {"PRON", "DET"} or "Plur" in token.morph.get("Number", []):
         return None
     return PRONOUN_GENDER.get(fold(token.text))
 
@@ -770,9 +772,9 @@ def cluster_gender(cluster: Cluster, genders: dict[str, str]) -> str | None:
     for mention in cluster.mentions:
         if mention._.kind == NAME:
             for token in mention:
-                for gender in token.morph.get("Gender"):
+                for gender in token.morph.get("Gender", []):
                     votes[gender] += 1
-    return max(votes, key=votes.get) if votes else None
+    return max(votes, key=votes.__getitem__) if votes else None
 
 
 def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster | None:

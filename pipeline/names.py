@@ -24,7 +24,7 @@ AGREEING_POS = {"ADJ", "NOUN", "PROPN", "DET", "NUM"}
 
 
 def feature(token: Token, name: str) -> str:
-    values = token.morph.get(name)
+    values = token.morph.get(name, [])
     return values[0] if values else ""
 
 

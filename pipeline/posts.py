@@ -108,24 +108,21 @@ def phrase_at(
 ) -> PostPhrase | None:
     """The post phrase whose post starts at token `index`, if one does (outside a name)."""
     match = match_post(doc, index, posts) if index not in named else None
-    head = post_head(doc, index, match[0]) if match is not None else None
-    if head is None:
+    if match is None:
         return None
     end, post, post_class = match
+    head = post_head(doc, index, end)
+    if head is None:
+        return None
     start = left_modifiers(doc[head])
     end, of = right_dependents(doc, start, head, end, mentions)
     if post_class != RANK:
         end = rank_end(doc, end, posts)
     if not post_class.startswith(PROFESSION):  # "казахский поэт" is no post of a state
         of = of or adjective_owner(start, index, mentions)
-    return PostPhrase(
-        start,
-        end,
-        head,
-        post,
-        post_class,
-        *(of.start, of.end, of.label_) if of is not None else (None,) * 3,
-    )
+    if of is None:
+        return PostPhrase(start, end, head, post, post_class)
+    return PostPhrase(start, end, head, post, post_class, of.start, of.end, of.label_)
 
 
 def phrase_headed_by(token: Token, mentions: list[Span], posts: PostLexicon) -> PostPhrase | None:
@@ -189,7 +186,7 @@ def right_dependents(
         token = doc[end]
         if (
             token.pos_ in {"NOUN", "ADJ"}
-            and "Gen" in token.morph.get("Case")
+            and "Gen" in token.morph.get("Case", [])
             and (start <= token.head.i < end or (token.head.i > end and token.pos_ == "ADJ"))
         ):
             end += 1
@@ -230,7 +227,7 @@ def tail_before_name(doc: Doc, start: int, end: int, mentions: list[Span]) -> in
 def owner_before_name(mention: Span, mentions: list[Span]) -> bool:
     """A genitive state or organisation between a post and a name is whose post it is, however
     the parser hung it ("министр транспорта России Сергей Франк")."""
-    return "Gen" in mention.root.morph.get("Case") and (
+    return "Gen" in mention.root.morph.get("Case", []) and (
         outermost_at(mention.end, mentions, {PERSON}) is not None
     )
 
@@ -243,7 +240,7 @@ def topic_end(doc: Doc, start: int, end: int, right_after: bool) -> int | None:
     for token in doc[end + 1 : end + 4]:
         if token.pos_ == "NOUN":
             hangs = right_after or start <= token.head.i < end
-            return token.i + 1 if "Dat" in token.morph.get("Case") and hangs else None
+            return token.i + 1 if "Dat" in token.morph.get("Case", []) and hangs else None
         if token.pos_ != "ADJ":
             return None
     return None
@@ -256,7 +253,7 @@ def joins_genitive(doc: Doc, start: int, end: int) -> bool:
         follower is not None
         and follower.dep_ == "conj"
         and start <= follower.head.i < end
-        and "Gen" in follower.morph.get("Case")
+        and "Gen" in follower.morph.get("Case", [])
     )
 
 
@@ -276,9 +273,9 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     """The person this phrase is a title of: a name right after it in the same case
     ("Президенту Таджикистана Эмомали Рахмону"), or a name before it and a comma
     ("Эмомали Рахмон, президент Таджикистана,"; "Светлана Яковлева - директор фонда,")."""
-    head_case = doc[phrase.head].morph.get("Case")
+    head_case = doc[phrase.head].morph.get("Case", [])
     after = outermost_at(phrase.end, mentions, {PERSON})
-    if after is not None and after.root.morph.get("Case") == head_case:
+    if after is not None and after.root.morph.get("Case", []) == head_case:
         return after
     if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
         before = [m for m in mentions if m.end == phrase.start - 1 and m.label_ == PERSON]
@@ -299,7 +296,7 @@ def is_referential(phrase: PostPhrase, doc: Doc, role_nouns: frozenset[str]) -> 
     основным оператором", "он стал министром": the relation stage reads those)."""
     head = doc[phrase.head]
     return (
-        "Plur" not in head.morph.get("Number")
+        "Plur" not in head.morph.get("Number", [])
         and fold(head.head.lemma_) not in role_nouns
         and not is_predicate(head)
     )
@@ -308,7 +305,7 @@ def is_referential(phrase: PostPhrase, doc: Doc, role_nouns: frozenset[str]) -> 
 def is_predicate(post: Token) -> bool:
     """An instrumental post hanging on a verb: "является оператором", "назначен министром"."""
     return (
-        "Ins" in post.morph.get("Case")
+        "Ins" in post.morph.get("Case", [])
         and post.dep_ in {"xcomp", "obl"}
         and post.head.pos_ in {"VERB", "AUX"}
     )

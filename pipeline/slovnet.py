@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import minibatch
+from thinc.types import Ints2d
 
 from .resources import slovnet_model
 from .schema import NER_SPANS_KEY
@@ -159,7 +161,8 @@ def set_parse(doc: Doc, heads: list[int], deps: list[str]) -> None:
     children, edges and sentence starts from it)."""
     relative = np.array([head - index for index, head in enumerate(heads)], dtype="int64")
     dep_ids = np.array([doc.vocab.strings.add(dep) for dep in deps], dtype="uint64")
-    doc.from_array([HEAD, DEP], np.stack([relative.astype("uint64"), dep_ids], axis=1))
+    columns = np.stack([relative.astype("uint64"), dep_ids], axis=1)
+    doc.from_array([HEAD, DEP], cast(Ints2d, columns))
 
 
 def repair_tree(heads: list[int], rels: list[str]) -> tuple[list[int], list[str]]:
@@ -218,12 +221,12 @@ class SlovnetNER(SlovnetComponent):
 
 def bio_spans(tags: list[str]) -> Iterator[tuple[int, int, str]]:
     """(start, end, label) from BIO tags; an I- without a matching B- opens a span."""
-    start, label = None, None
+    start, label = 0, None  # label is None outside a span; start is read only inside one
     for index, tag in enumerate([*tags, "O"]):
         prefix, _, kind = tag.partition("-")
         if label is not None and (prefix != "I" or kind != label):
             yield start, index, label
-            start, label = None, None
+            label = None
         if prefix in {"B", "I"} and label is None:
             start, label = index, kind
 

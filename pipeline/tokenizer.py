@@ -88,7 +88,7 @@ class RazdelTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        sent_starts: list[bool] = []
+        sent_starts: list[bool | int | None] = []  # the type Doc takes: None is 'unknown'
         cursor = 0
         for sent_start, sent_end in sentence_spans(text):
             first = True
@@ -105,7 +105,9 @@ class RazdelTokenizer:
         return Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
 
     @staticmethod
-    def _add_gap(gap: str, words: list[str], spaces: list[bool], sent_starts: list[bool]) -> None:
+    def _add_gap(
+        gap: str, words: list[str], spaces: list[bool], sent_starts: list[bool | int | None]
+    ) -> None:
         """A single space marks the previous token; any other gap becomes a whitespace token."""
         if not gap:
             return

@@ -78,7 +78,7 @@ def is_reported(context: Context, roles: Roles) -> bool:
 
 def is_location(token: Token) -> bool:
     """ "в Москве", "на заводе": where something is (the locative), not a party."""
-    return "Loc" in token.morph.get("Case")
+    return "Loc" in token.morph.get("Case", [])
 
 
 def has_case(token: Token) -> bool:
@@ -92,7 +92,7 @@ def unparsed_subject(context: Context, verb: Token) -> list[int]:
     nominative (or undeclined: "Digital Sky Technologies") and governed by no preposition."""
     for token in reversed(verb.doc[verb.sent.start : verb.i]):
         found = context.entity_at(token, PARTIES)
-        cases = token.morph.get("Case")
+        cases = token.morph.get("Case", [])
         if found is not None and cases in ([], ["Nom"]) and not has_case(token):
             return [found]
     return []

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from typing import cast
 
 import numpy
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, POS, SENT_START
 from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
+from thinc.types import Ints2d
 
 from ..gazetteer import fold
 from ..ud import has_subject
@@ -45,7 +47,7 @@ def compile_patterns(
 
 def expand_sets(attributes: dict, sets: Mapping[str, list[str]]) -> dict:
     """{"IN": "$events"} → {"IN": [the words of the set "events"]}, at any depth."""
-    expanded = {}
+    expanded: dict = {}
     for key, value in attributes.items():
         if key == "IN" and isinstance(value, str) and value.startswith(SET_MARK):
             expanded[key] = list(sets[value[len(SET_MARK) :]])
@@ -181,5 +183,5 @@ def sentence_doc(sentence: Span, parse: numpy.ndarray) -> Doc:
         words=[t.text for t in sentence],
         spaces=[bool(t.whitespace_) for t in sentence],
     )
-    alone.from_array(PARSE_ATTRS, parse)
+    alone.from_array(PARSE_ATTRS, cast(Ints2d, parse))
     return alone

@@ -45,11 +45,11 @@ def inferred_positions(context: Context, found: list[Found]) -> list[dict]:
     president of the state the seed article never names, is president of Казахстан."""
     inferred: dict[int, str] = {}
     for item in found:
+        if item.relation != "holds_position" or item.subject is None or item.object is None:
+            continue
         entity = context.entities.get(item.subject)
         if (
-            item.relation == "holds_position"
-            and item.object is not None
-            and entity is not None
+            entity is not None
             and entity["position"] == item.attribute
             and entity["position_of"] is None
             and item.subject not in inferred
@@ -73,7 +73,7 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
             continue
         owner = (
             context.entity_at(context.doc[phrase.of_start], {phrase.of_label})
-            if phrase.of_start is not None
+            if phrase.of_start is not None and phrase.of_label is not None
             else None
         )
         if owner is None and phrase.post_class.startswith(PROFESSION):

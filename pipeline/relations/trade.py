@@ -73,7 +73,7 @@ def is_trade_word(context: Context, token: Token) -> bool:
 def is_target_word(context: Context, token: Token) -> bool:
     """A word that makes a figure a goal ("довести", "задача", "вырастет"), not a report: no
     past tense ("достиг", "составил")."""
-    return context.cue_of(token)[1] == "target" and "Past" not in token.morph.get("Tense")
+    return context.cue_of(token)[1] == "target" and "Past" not in token.morph.get("Tense", [])
 
 
 def is_planned(context: Context, amount: Amount, sentence: Span) -> bool:
@@ -99,7 +99,7 @@ def is_planned(context: Context, amount: Amount, sentence: Span) -> bool:
 
 def reports_past(context: Context, verb: Token) -> bool:
     """ "составил", "вырос", "был": a past figure; "договорились довести" keeps its goal."""
-    past = "Past" in verb.morph.get("Tense")
+    past = "Past" in verb.morph.get("Tense", [])
     return past and (verb.pos_ == "AUX" or context.cue_of(verb)[1] == "target")
 
 
@@ -189,9 +189,9 @@ def amounts(sentence: Span, words: MoneyWords) -> list[Amount]:
 
 
 def amount_at(doc: Doc, start: int, limit: int, words: MoneyWords) -> Amount | None:
-    kind, unit = money_word(doc[start], words)
+    kind, value = money_word(doc[start], words)
     index = start + 1 if kind == "currency" else start  # "$200 млрд", "USD 5 bn"
-    unit = unit if kind == "currency" else None
+    unit = value if kind == "currency" else None
     number, index = number_at(doc, index, limit, words)
     if number is None:
         return None
@@ -224,9 +224,9 @@ def number_at(doc: Doc, index: int, limit: int, words: MoneyWords) -> tuple[floa
     return (1.0, index) if money_word(doc[index], words)[0] == "multiplier" else (None, index)
 
 
-def money_word(token: Token, words: MoneyWords) -> tuple[str | None, str | None]:
+def money_word(token: Token, words: MoneyWords) -> tuple[str, str]:
     """What a word is to money, by its lemma, its text ("долл.", "$") or, for numerals the
-    lemmatiser leaves as they are ("двух"), pymorphy3's lemma."""
+    lemmatiser leaves as they are ("двух"), pymorphy3's lemma; ("", "") for other words."""
     text = fold(token.text).rstrip(".")
     for key in (fold(token.lemma_).rstrip("."), text):
         if key in words:
@@ -235,7 +235,7 @@ def money_word(token: Token, words: MoneyWords) -> tuple[str | None, str | None]
         parses = word_parses(text)
         if parses and parses[0].normal_form in words:
             return words[parses[0].normal_form]
-    return None, None
+    return "", ""
 
 
 def to_number(text: str) -> float | None:
