@@ -54,9 +54,27 @@ def signing_sides(context: Context, roles: Roles) -> list[int]:
     parties = context.entities_of(roles["party"], PARTIES)
     if len(parties) >= 2:
         return parties
+    paired = adjective_parties(context, roles["document"])
+    if len(paired) >= 2:
+        return paired
     collective = any(t.dep_ in SUBJECT_DEPS and context.is_collective(t) for t in roles["signer"])
     if collective or (not roles["signer"] and not parties and roles["during"]):
         return context.article_parties()
+    return []
+
+
+def adjective_parties(context: Context, documents: list[Token]) -> list[int]:
+    """ "российско-украинское соглашение": a hyphenated pair of state adjectives names both
+    parties, as the states the text names ("российско" read as "российский")."""
+    for document in documents:
+        for child in document.children:
+            parts = child.lemma_.split("-") if child.dep_ == "amod" else []
+            if len(parts) < 2 or not all(p.endswith("о") for p in parts[:-1]):
+                continue
+            lemmas = [*(p[:-1] + "ий" for p in parts[:-1]), parts[-1]]
+            found = [context.state_of_adjective(lemma) for lemma in lemmas]
+            if None not in found:
+                return list(dict.fromkeys(i for i in found if i is not None))
     return []
 
 

@@ -50,6 +50,7 @@ class Lexicons:
     plans: dict[str, str]  # lemma → "governor"/"modifier" of an announced event (plan_cues.tsv)
     city_states: dict[str, str]  # folded city name → alpha-3 of its state (city_states.tsv)
     landmark_states: dict[str, str]  # "кремль" → RUS, "европейская комиссия" → BEL
+    state_adjectives: dict[str, str]  # "российский" → RUS (state_adjectives.tsv)
 
 
 def cue_table(text: str) -> dict[str, str]:
@@ -72,6 +73,11 @@ def plan_table(text: str) -> dict[str, str]:
 def state_table(text: str) -> dict[str, str]:
     """city_states.tsv, landmark_states.tsv: folded name → ISO alpha-3 of the state it is in."""
     return {fold(row["name"]): row["code"] for row in tsv_rows(text)}
+
+
+def adjective_table(text: str) -> dict[str, str]:
+    """state_adjectives.tsv: folded adjective lemma → ISO alpha-3 of its state."""
+    return {fold(row["lemma"]): row["code"] for row in tsv_rows(text)}
 
 
 def money_table(text: str) -> dict[str, tuple[str, str]]:
@@ -206,6 +212,21 @@ class Context:
         states = [self.entities[i].get("code") for i in self.own_states(person)]
         found = next((code for code in states if code), None) or self.code_of_name(of)
         return found or self.state_named_in(of)
+
+    def post_seat(self, person: int) -> str | None:
+        """The state a post with no state of its own sits in ("еврокомиссар" → BEL, by
+        models/landmark_states.tsv): the home of someone the text gives no "of" for the post."""
+        post = fold(self.entities[person].get("position") or "")
+        return self.lexicons.landmark_states.get(post) if post else None
+
+    def state_of_adjective(self, lemma: str) -> int | None:
+        """The state entity a state adjective names ("украинский" → Украина), when the text
+        names that state."""
+        code = self.lexicons.state_adjectives.get(fold(lemma))
+        if code is None:
+            return None
+        states = (i for i, e in self.entities.items() if e["type"] == STATE)
+        return next((i for i in states if self.entities[i].get("code") == code), None)
 
     def state_named_in(self, name: str) -> str | None:
         """The state an organisation's name names ("МИД России" → RUS), from the state

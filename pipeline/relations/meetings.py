@@ -22,7 +22,7 @@ from spacy.tokens import Span, Token
 
 from ..gazetteer import fold
 from ..schema import ORG, PERSON, PLACE, STATE
-from ..ud import ABOUT, preposition
+from ..ud import ABOUT, SUBJECT_DEPS, preposition
 from .context import DONE, PARTICIPANTS, PLANNED, Context, Found, pairs
 from .matching import Roles
 
@@ -32,6 +32,7 @@ VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире
 PHONE = "телефон"  # the attribute of a meeting held by phone
 CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
 TOPICS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
+REFLEXIVE = "свой"  # "своего визита": the visit of the clause's subject
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def visits_abroad(context: Context, events: list[Roles]) -> Iterator[Found]:
         if place_state is None:
             continue
         for person in event_people(context, roles):
-            home = context.home_state(person)
+            home = context.home_state(person) or context.post_seat(person)
             if home is not None and home != place_state:
                 yield Found("visited", person, place, roles.trigger.sent, status=DONE)
 
@@ -269,6 +270,8 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
     possessive = [t for t in roles["owner"] if t.i < roles.trigger.i]
     for token in possessive:
         found = context.entity_at(token, {PERSON})
+        if found is None and fold(token.lemma_) == REFLEXIVE:
+            found = reflexive_owner(context, token)
         if found is not None:
             return [found]
     after = [t for t in roles["owner"] if t.i > roles.trigger.i]
@@ -279,6 +282,24 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
     if any(t.morph.get("Animacy") == ["Anim"] for t in after):
         return []  # "визит главы японского МИДа": someone the text does not name
     return context.entities_of(roles.clause_subjects(), {PERSON})
+
+
+def reflexive_owner(context: Context, token: Token) -> int | None:
+    """Whom "свой" points to: the subject nearest before it, read by position, as the parser
+    may hang the visit on another verb; a pronoun subject is the person named last before it
+    in the sentence ("по решению Владимира Путина, о чем он заявил во время своего визита")."""
+    before = context.doc[token.sent.start : token.i]
+    subjects = [t for t in before if t.dep_ in SUBJECT_DEPS]
+    if not subjects:
+        return None
+    subject = subjects[-1]
+    if subject.pos_ == "PRON":
+        earlier = reversed(context.doc[token.sent.start : subject.i])
+        named = (context.entity_at(t, {PERSON}) for t in earlier)
+        found = next((i for i in named if i is not None), None)
+        if found is not None:
+            return found
+    return context.entity_at(subject, {PERSON})
 
 
 def visit_kind(adjectives: list[Token]) -> str | None:
