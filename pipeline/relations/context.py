@@ -161,14 +161,14 @@ class Context:
 
     def is_collective(self, token: Token) -> bool:
         """ "стороны", "страны": a plural standing for the parties the article is about."""
-        plural = "Plur" in token.morph.get("Number")
+        plural = "Plur" in token.morph.get("Number", [])
         return plural and self.cue_of(token) == ("parties", "collective")
 
     def state_referred(self, token: Token, skip: set[int]) -> int | None:
         """The state a singular "страна", "республика" stands for ("прибыл в страну", "по итогам
         визита в ближневосточную республику"): the state named last before it, in its sentence
         or the `anaphor_window` before, other than those in `skip` (the visitor's own)."""
-        singular = "Sing" in token.morph.get("Number")
+        singular = "Sing" in token.morph.get("Number", [])
         if not (singular and self.cue_of(token) == ("parties", "collective")):
             return None
         for candidate in reversed(self.doc[self.window_start(token) : token.i]):
@@ -351,7 +351,7 @@ def is_argument(token: Token) -> bool:
 
 def is_future(token: Token) -> bool:
     """ "подпишут", "будут подписаны", "будет встречаться"."""
-    return "Fut" in token.morph.get("Tense") or any(
+    return "Fut" in token.morph.get("Tense", []) or any(
         c.dep_ in {"aux", "aux:pass"} and fold(c.text).startswith("буд") for c in token.children
     )
 

@@ -106,7 +106,7 @@ def participant_ids(context: Context, tokens: list[Token]) -> list[int]:
                 named = context.relative_antecedent(each, PARTICIPANTS)
             if named is not None:
                 ids.extend([named, *appended_names(context, each)])
-            elif each.morph.get("Animacy") == ["Anim"]:
+            elif each.morph.get("Animacy", []) == ["Anim"]:
                 sides = [c for c in each.children if c.dep_ == "nmod" and not has_case(c)]
                 ids.extend(context.entities_of(sides, SIDES))
     return list(dict.fromkeys(ids))
@@ -279,7 +279,7 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
         found = context.entity_at(token, PARTICIPANTS)
         if found is not None:
             return [found]
-    if any(t.morph.get("Animacy") == ["Anim"] for t in after):
+    if any(t.morph.get("Animacy", []) == ["Anim"] for t in after):
         return []  # "визит главы японского МИДа": someone the text does not name
     return context.entities_of(roles.clause_subjects(), {PERSON})
 

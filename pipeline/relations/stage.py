@@ -184,8 +184,11 @@ def unique(found: list[Found]) -> list[Found]:
             if item.relation in SYMMETRIC
             else (item.subject, item.object)
         )
-        kind = item.attribute if item.relation in TOLD_APART_BY_ATTRIBUTE else None
-        kind = item.value if item.relation == "trade_target" else kind
+        kind: str | float | None = (
+            item.attribute if item.relation in TOLD_APART_BY_ATTRIBUTE else None
+        )
+        if item.relation == "trade_target":
+            kind = item.value
         key = (item.relation, pair, kind)
         if key not in seen:
             seen.add(key)
