@@ -53,7 +53,11 @@ CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
 PERSONAL_PRONOUNS = {"он", "она"}
-RULE_FILES = {"cues": "speech_cues.tsv", "own_speakers": "quote_own_speakers.txt"}
+RULE_FILES = {
+    "cues": "speech_cues.tsv",
+    "own_speakers": "quote_own_speakers.txt",
+    "org_voices": "quote_org_voices.txt",
+}
 RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
 
 
@@ -112,6 +116,7 @@ class QuoteContext:
     mentions: MentionIndex
     cues: CueLexicon
     own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
+    org_voices: frozenset[str]  # "представитель": the voice of the organisation in its phrase
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -123,11 +128,20 @@ def cue_at(token: Token, cues: CueLexicon) -> tuple[tuple[str, ...], str] | None
     for lemmas, frame in cues.starting_with(token.lemma_):
         if lemmas_match(doc, token.i, lemmas):
             return lemmas, frame
+        if frame == "words" and words_object(token, lemmas):
+            return lemmas, frame
         if frame in {"according", "words"} and token.i + len(lemmas) < len(doc):
             possessive = doc[token.i + 1]
             if fold(possessive.text) in POSSESSIVES and lemmas_match(doc, token.i + 2, lemmas[1:]):
                 return (lemmas[0], fold(possessive.text), *lemmas[1:]), frame
     return None
+
+
+def words_object(token: Token, lemmas: tuple[str, ...]) -> bool:
+    """ "— приводит агентство его слова": the words are the verb's object, the outlet between."""
+    return len(lemmas) == 2 and any(
+        c.dep_ == "obj" and c.i > token.i and fold(c.lemma_) == lemmas[1] for c in token.children
+    )
 
 
 def is_cue_verb(token: Token, cues: CueLexicon) -> bool:
@@ -202,6 +216,7 @@ class QuoteFinder(RuleComponent):
             MentionIndex(doc.spans.get(MENTIONS_KEY, [])),
             self.rules.built("cues", cue_lexicon),
             self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
+            self.rules.built("org_voices", lambda text: frozenset(lines(text))),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -554,7 +569,8 @@ def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     if is_negated(cue):
         return None
     if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
-        return list(cue.subtree)
+        # "…, после встречи президент отметил, что …": a cue with its own clause reports it
+        return list(cue.subtree) if adjacent_clause(ctx, cue) is None else None
     return inverted_attribution(ctx, cue)
 
 
@@ -664,6 +680,9 @@ def previous_sentence(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
 def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | None:
     """The что-clause, on-phrase or object a cue introduces, as a char range."""
     doc = cue.doc
+    adjacent = adjacent_clause(ctx, cue)
+    if adjacent is not None:
+        return adjacent
     if frame == "on":
         target = next((t for t in doc[cue.i + 1 : cue.sent.end] if fold(t.text) == "на"), None)
         return tokens_range(target.head.subtree, skip=target) if target is not None else None
@@ -699,6 +718,43 @@ def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | N
         if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
             return tokens_range(obj.subtree)
     return None
+
+
+def adjacent_clause(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
+    """ "сообщил, что …", "отметил Новак, что …": a complementizer right after the cue's comma
+    opens the content whatever the parse made of the clause ("сообщил, что X, но власти
+    надеются, что Y" may hang either "что" on the other clause; "отметив, что просить мира уже
+    поздно" leaves "просить" outside the clause's subtree). The content is the run of words
+    after the complementizer that belong to its clause or to the predicate of its first word."""
+    doc = cue.doc
+    words = doc[cue.i + 1 : min(cue.i + 1 + ctx.attribution_reach, cue.sent.end)]
+    comma = next((t for t in words if t.is_punct), None)
+    if comma is None or comma.text != "," or comma.i + 2 >= cue.sent.end:
+        return None
+    if any(t.head.i != cue.i and not cue.i < t.head.i < comma.i for t in doc[cue.i + 1 : comma.i]):
+        return None  # the words between are the cue's own (its subject), not another clause
+    mark = doc[comma.i + 1]
+    if not is_complementizer(mark):
+        return None
+    clause = {t.i for t in predicate_of(doc[mark.i + 1]).subtree}
+    if mark.head.i > mark.i:
+        clause |= {t.i for t in mark.head.subtree}
+    run = [t for t in doc[mark.i + 1 : cue.sent.end]]
+    end = next((t.i for t in run if t.i not in clause), cue.sent.end)
+    return tokens_range(doc[mark.i + 1 : end])
+
+
+def predicate_of(token: Token) -> Token:
+    """The nearest predicate over a word: a verb, or a word with a subject or copula."""
+    for _ in range(4):
+        if token.pos_ in {"VERB", "AUX"} or any(
+            c.dep_ in SUBJECT_DEPS or c.dep_ == "cop" for c in token.children
+        ):
+            return token
+        if token.head.i == token.i:
+            return token
+        token = token.head
+    return token
 
 
 def clause_below(ctx: QuoteContext, cue: Token) -> Token | None:
@@ -888,7 +944,8 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
     """The cue's characters: its words, plus the preposition it governs right after it, as
     PARC takes a verb's particle into the cue ("указывает на", "заявил о")."""
     doc = cue.doc
-    last = doc[cue.i + len(lemmas) - 1]
+    apart = frame == "words" and not lemmas_match(doc, cue.i, lemmas)  # "приводит ТАСС слова"
+    last = cue if apart else doc[cue.i + len(lemmas) - 1]
     governed = {"on": {"на"}, "about": ABOUT}.get(frame, set())
     following = doc[last.i + 1] if last.i + 1 < cue.sent.end else None
     if following is not None and fold(following.text) in governed and not correlative(following):
@@ -936,8 +993,8 @@ def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
 
 def describes_person(ctx: QuoteContext, head: Token) -> bool:
     """A speaker phrase headed by a word for a person ("глава", "представитель", "источник")."""
-    return head.pos_ == "NOUN" and (
-        "Anim" in head.morph.get("Animacy") or fold(head.lemma_) in ctx.own_speakers
+    return fold(head.lemma_) in ctx.own_speakers or (
+        head.pos_ == "NOUN" and "Anim" in head.morph.get("Animacy")
     )
 
 
@@ -1019,11 +1076,26 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
     pools = [(at_subject, {"PERSON"}), (named, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
     if not describes_person(ctx, head):
         pools += [(linked, {"PERSON"}), (linked, {"ORG", "STATE"})]
+    elif speaks_for_organisation(ctx, span, head):
+        pools.append((linked, {"ORG", "STATE"}))
     for pool, labels in pools:
         found = [m for m in pool if m.label_ in labels and contains_span(span, m)]
         if found:
             return max(found, key=len)
     return None
+
+
+def speaks_for_organisation(ctx: QuoteContext, span: Span, head: Token) -> bool:
+    """ "представитель Rosukrenergo", "представители ЕК и Минэнерго": a spokesman's phrase with
+    no person in it ("представитель президента России" speaks for the president, unnamed)."""
+    return fold(head.lemma_) in ctx.org_voices and not any(
+        token.i != head.i
+        and (
+            (token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy"))
+            or any(m.label_ == PERSON for m in ctx.mentions.covering(token.i))
+        )
+        for token in span
+    )
 
 
 def names_head(name: Token, head: Token) -> bool:
