@@ -53,6 +53,7 @@ CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
 PERSONAL_PRONOUNS = {"он", "она"}
+RELATIVES = {"который"}  # "Дёмушкин, который успел заявить": the speaker is the noun before
 RULE_FILES = {
     "cues": "speech_cues.tsv",
     "own_speakers": "quote_own_speakers.txt",
@@ -275,7 +276,8 @@ def is_outlet(ctx: QuoteContext, token: Token | None) -> bool:
 
 def attributed_quote(ctx: QuoteContext, start: int, end: int, cue: Token) -> Found:
     """Direct speech with its cue, speaker and relaying outlet."""
-    speaker, via = sources(ctx, cue)
+    split = start <= cue.idx < end  # "«…, — сказал он. — …»": the attribution is inside
+    speaker, via = sources(ctx, cue, None if split else (start, end))
     return Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), speaker, via=via)
 
 
@@ -851,16 +853,79 @@ def subject_of(cue: Token) -> Token | None:
     return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
 
 
-def sources(ctx: QuoteContext, cue: Token) -> tuple[Token | None, Token | None]:
+def sources(
+    ctx: QuoteContext, cue: Token, content: tuple[int, int] | None = None
+) -> tuple[Token | None, Token | None]:
     """(speaker, relaying outlet) of a cue: "сообщает Reuters со ссылкой на главу РФПИ" and
     "приводит слова Миллера ТАСС" name whose words they are apart from who relays them. A
     document or a press office cited ("со ссылкой на сообщение пресс-службы") leaves the
-    outlet the speaker."""
+    outlet the speaker. A subject inside the quoted `content` is a word of the quote."""
     subject = subject_of(cue)
+    if subject is not None and content is not None and content[0] <= subject.idx < content[1]:
+        subject = None
+    subject = speaker_subject(ctx, cue, subject)
     cited = cited_source(cue)
     if cited is None or not names_person(ctx, cited):
         return subject, None
     return cited, subject
+
+
+def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Token | None:
+    """The speaker behind the parsed subject: the noun a relative "который" stands for ("Анне
+    Никифоровой, которая сообщила"); nobody for a pointer "это" ("это было отмечено"); and,
+    when the subject names nobody, a name in the nominative right before the cue or closing
+    the clause right after it ("…, то министр … Украины Юрий Продан заявил", "— заявил в
+    интервью агентству Хэ Джэньвэй"), which the parser hung elsewhere."""
+    if subject is not None and fold(subject.lemma_) in RELATIVES:
+        return relative_antecedent(cue)
+    if (
+        subject is not None
+        and subject.pos_ in {"PRON", "DET"}
+        and fold(subject.lemma_) in POINTER_WORDS
+    ):
+        subject = None
+    if subject is not None and (subject.pos_ == "PRON" or is_named(ctx, subject)):
+        return subject
+    return adjacent_name(ctx, cue) or subject
+
+
+def relative_antecedent(cue: Token) -> Token | None:
+    """The noun a relative clause hangs on: "Дёмушкин, который успел заявить" → Дёмушкин."""
+    for token in [cue, *cue.ancestors][:3]:
+        if token.dep_.startswith("acl") and token.head.pos_ in {"NOUN", "PROPN"}:
+            return token.head
+    return None
+
+
+def is_named(ctx: QuoteContext, subject: Token) -> bool:
+    """A named speaker at the subject or in apposition to it ("министр Антон Силуанов")."""
+    return any(
+        m.start <= subject.i < m.end or names_head(m.root, subject)
+        for m in ctx.mentions.overlapping(
+            subject.doc[subject.left_edge.i : subject.right_edge.i + 1]
+        )
+        if m._.kind == NAME
+    )
+
+
+def adjacent_name(ctx: QuoteContext, cue: Token) -> Token | None:
+    """A person's name in the nominative ending right before the cue, or closing the cue's
+    clause after it ("— заявил на суде защитник Алёхиной Александр Подрабинёк.")."""
+    doc = cue.doc
+    before = [m for m in ctx.mentions.ending(cue.i) if m.label_ == PERSON and m._.kind == NAME]
+    clause_end = next((t.i for t in doc[cue.i + 1 : cue.sent.end] if t.is_punct), cue.sent.end)
+    after = [
+        m
+        for start in range(cue.i + 1, clause_end)
+        for m in ctx.mentions.starting(start)
+        if m.label_ == PERSON
+        and m._.kind == NAME
+        and (m.end >= cue.sent.end or doc[m.end].is_punct)
+    ]
+    for mention in before + after:
+        if "Nom" in mention.root.morph.get("Case"):
+            return mention.root
+    return None
 
 
 def names_person(ctx: QuoteContext, token: Token) -> bool:
@@ -983,12 +1048,17 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
 
 def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
     """An unresolved "он", "чиновник", "глава Минэнерго Украины" in a run of quotes is the last
-    person quoted ("a run of direct speech keeps its speaker"); "представитель X" is not."""
+    person quoted ("a run of direct speech keeps its speaker"); "представитель X" and a group
+    ("руководители проекта утверждают") are not."""
     if speaker is None:
         return False
     if speaker.pos_ == "PRON":
         return fold(speaker.lemma_) in PERSONAL_PRONOUNS
-    return describes_person(ctx, speaker) and fold(speaker.lemma_) not in ctx.own_speakers
+    return (
+        describes_person(ctx, speaker)
+        and fold(speaker.lemma_) not in ctx.own_speakers
+        and not is_group(ctx, speaker)
+    )
 
 
 def describes_person(ctx: QuoteContext, head: Token) -> bool:
@@ -1051,7 +1121,9 @@ def speaker_fields(ctx: QuoteContext, quote: Found):
     if quote.speaker_span is not None:
         span = doc.char_span(*quote.speaker_span, alignment_mode="expand")
     elif quote.speaker is not None:
-        span = speaker_mention(quote.speaker, mentions) or speaker_phrase(ctx, quote.speaker)
+        span = speaker_mention(quote.speaker, mentions)
+        if span is None or span.end < apposed_name_end(ctx, quote.speaker):
+            span = speaker_phrase(ctx, quote.speaker)  # the title's mention stops short of the name
     else:
         return None, None, None, None
     if span is None:
@@ -1072,8 +1144,8 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
     linked = [m for m in ctx.mentions.overlapping(span) if m._.entity_id is not None]
     head = subject if subject is not None else span.root
     at_subject = [m for m in linked if m.start <= head.i < m.end]
-    named = [m for m in linked if names_head(m.root, head)]
-    pools = [(at_subject, {"PERSON"}), (named, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
+    named = [m for m in linked if m._.kind == NAME and names_head(m.root, head)]
+    pools = [(named, {"PERSON"}), (at_subject, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
     if not describes_person(ctx, head):
         pools += [(linked, {"PERSON"}), (linked, {"ORG", "STATE"})]
     elif speaks_for_organisation(ctx, span, head):
@@ -1086,15 +1158,28 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
 
 
 def speaks_for_organisation(ctx: QuoteContext, span: Span, head: Token) -> bool:
-    """ "представитель Rosukrenergo", "представители ЕК и Минэнерго": a spokesman's phrase with
-    no person in it ("представитель президента России" speaks for the president, unnamed)."""
-    return fold(head.lemma_) in ctx.org_voices and not any(
+    """ "представитель Rosukrenergo", "представители ЕК и Минэнерго", "российские переговорщики":
+    a spokesman's phrase, or a group of unnamed people, with no person in it ("представитель
+    президента России" speaks for the president, unnamed)."""
+    voice = fold(head.lemma_) in ctx.org_voices or is_group(ctx, head)
+    return voice and not any(
         token.i != head.i
         and (
             (token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy"))
             or any(m.label_ == PERSON for m in ctx.mentions.covering(token.i))
         )
         for token in span
+    )
+
+
+def is_group(ctx: QuoteContext, head: Token) -> bool:
+    """Unnamed people in the plural ("переговорщики", "руководители проекта"), not sources of
+    their own ("эксперты")."""
+    return (
+        head.pos_ == "NOUN"
+        and "Plur" in head.morph.get("Number")
+        and "Anim" in head.morph.get("Animacy")
+        and fold(head.lemma_) not in ctx.own_speakers
     )
 
 
@@ -1128,12 +1213,27 @@ def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
 
 
 def speaker_phrase(ctx: QuoteContext, token: Token) -> Span:
-    """An unnamed speaker's words: the subject noun with its modifiers ("источник издания")."""
+    """A speaker's words: the subject noun with its modifiers ("источник издания"), at most
+    `speaker_words` of them, but always through a name in apposition at its end."""
     words = [t for t in token.subtree if not t.is_punct][: ctx.speaker_words]
     words = [t for t in words if t.i >= token.i or (t.head == token and t.dep_ != "case")]
     start = min(t.i for t in words)
     end = max(t.i for t in words) + 1
-    return token.doc[start:end]
+    return token.doc[start : max(end, apposed_name_end(ctx, token))]
+
+
+def apposed_name_end(ctx: QuoteContext, token: Token) -> int:
+    """Where the name in apposition to the speaker noun ends ("директор департамента Азии,
+    Африки и Латинской Америки МИД Евгений Попов"), 0 when it has none."""
+    subtree = token.doc[token.left_edge.i : token.right_edge.i + 1]
+    return max(
+        (
+            m.end
+            for m in ctx.mentions.overlapping(subtree)
+            if m._.kind == NAME and m.root.i != token.i and names_head(m.root, token)
+        ),
+        default=0,
+    )
 
 
 def entity_by_id(doc: Doc, entity_id: int) -> dict | None:
