@@ -39,7 +39,7 @@ from .entities import MentionIndex
 from .gazetteer import fold, lemmas_match
 from .lexicon import LemmaSequences
 from .rules import RuleComponent, RuleFiles, lines, tsv_rows
-from .schema import MENTIONS_KEY, NAME, PERSON
+from .schema import ADJECTIVE, MENTIONS_KEY, NAME, PERSON
 from .tokenizer import sentence_ids
 from .ud import ABOUT, NAME_PARTS, SUBJECT_DEPS, preposition
 
@@ -58,6 +58,7 @@ RULE_FILES = {
     "cues": "speech_cues.tsv",
     "own_speakers": "quote_own_speakers.txt",
     "org_voices": "quote_org_voices.txt",
+    "org_anaphors": "quote_org_anaphors.txt",
 }
 RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
 
@@ -118,6 +119,7 @@ class QuoteContext:
     cues: CueLexicon
     own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
     org_voices: frozenset[str]  # "представитель": the voice of the organisation in its phrase
+    org_anaphors: frozenset[str]  # "агентство", "ведомство": the organisation quoted before
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -218,6 +220,7 @@ class QuoteFinder(RuleComponent):
             self.rules.built("cues", cue_lexicon),
             self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
             self.rules.built("org_voices", lambda text: frozenset(lines(text))),
+            self.rules.built("org_anaphors", lambda text: frozenset(lines(text))),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -1029,21 +1032,53 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
     sentence_of = sentence_ids(ctx.doc)
     number = 0
     last: Quote | None = None  # the last quote of a named person
+    last_org: tuple[dict, int] | None = None  # the last organisation quoted or relaying, sentence
     for quote in found:
         group = number
         for speaker in co_speakers(quote.speaker):
             row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
-            if (
-                row.speaker is None
-                and last is not None
-                and row.sentence_id - last.sentence_id <= RUN_SENTENCES
-                and takes_last_speaker(ctx, speaker)
-            ):
-                row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
+            row = carried_speaker(ctx, row, speaker, last, last_org)
             if entity_type(ctx.doc, row.speaker_id) == PERSON:
                 last = row
+            organisation = quoted_organisation(ctx, row, quote.via)
+            if organisation is not None:
+                last_org = organisation, row.sentence_id
             yield row
             number += 1
+
+
+def carried_speaker(
+    ctx: QuoteContext,
+    row: Quote,
+    speaker: Token | None,
+    last: Quote | None,
+    last_org: tuple[dict, int] | None,
+) -> Quote:
+    """An unresolved speaker in a run of quotes: "он" or "чиновник" is the last person quoted,
+    "агентство" or "ведомство" the last organisation quoted or relaying (within RUN_SENTENCES)."""
+    if row.speaker is not None:
+        return row
+    near = row.sentence_id - RUN_SENTENCES
+    if last is not None and last.sentence_id >= near and takes_last_speaker(ctx, speaker):
+        return replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
+    if last_org is not None and last_org[1] >= near and takes_last_org(ctx, speaker):
+        return replace(row, speaker=last_org[0]["name"], speaker_id=last_org[0]["id"])
+    return row
+
+
+def takes_last_org(ctx: QuoteContext, speaker: Token | None) -> bool:
+    """An unresolved "агентство", "ведомство" as a speaker is the organisation quoted before."""
+    return (
+        speaker is not None and speaker.pos_ == "NOUN" and fold(speaker.lemma_) in ctx.org_anaphors
+    )
+
+
+def quoted_organisation(ctx: QuoteContext, row: Quote, via: Token | None) -> dict | None:
+    """The organisation of a quote: its speaker, else the outlet relaying it."""
+    speaker = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
+    return next(
+        (e for e in (speaker, via_entity(ctx, via)) if e is not None and e["type"] == "ORG"), None
+    )
 
 
 def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
@@ -1109,10 +1144,20 @@ def via_name(ctx: QuoteContext, via: Token | None) -> str | None:
     """The relaying outlet's entity name ("ТАСС"), else its words ("корреспондент агентства")."""
     if via is None:
         return None
-    span = speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
+    entity = via_entity(ctx, via)
+    return entity["name"] if entity else via_span(ctx, via).text
+
+
+def via_entity(ctx: QuoteContext, via: Token | None) -> dict | None:
+    if via is None:
+        return None
+    span = via_span(ctx, via)
     mention = speaker_entity_mention(ctx, span, via)
-    entity = entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
-    return entity["name"] if entity else span.text
+    return entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
+
+
+def via_span(ctx: QuoteContext, via: Token) -> Span:
+    return speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
 
 
 def speaker_fields(ctx: QuoteContext, quote: Found):
@@ -1141,8 +1186,12 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
     Карпин"), else an organisation or state at the subject ("передает ТАСС"). A word for a
     person never yields a name nested in its phrase ("представитель Обамы", "глава Минэнерго");
     a document or body does ("в обращении Немцова", "в заявлении МИД")."""
-    linked = [m for m in ctx.mentions.overlapping(span) if m._.entity_id is not None]
     head = subject if subject is not None else span.root
+    linked = [
+        m
+        for m in ctx.mentions.overlapping(span)
+        if m._.entity_id is not None and owned_by(ctx, m, head)
+    ]
     at_subject = [m for m in linked if m.start <= head.i < m.end]
     named = [m for m in linked if m._.kind == NAME and names_head(m.root, head)]
     pools = [(named, {"PERSON"}), (at_subject, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
@@ -1155,6 +1204,22 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
         if found:
             return max(found, key=len)
     return None
+
+
+def owned_by(ctx: QuoteContext, mention: Span, head: Token) -> bool:
+    """A mention that belongs to the speaker phrase itself: not one inside a participle clause
+    ("в протоколе, подписанном Россией"), and a state adjective only on the head and not on an
+    organisation ("российская сторона", not "данным российского газового холдинга", "российская
+    компания")."""
+    token = mention.root
+    if mention._.kind == ADJECTIVE:
+        on_head = token.head.i == head.i or mention.start <= head.i < mention.end
+        return on_head and fold(head.lemma_) not in ctx.org_anaphors
+    while token.i != head.i and token.head.i != token.i:
+        token = token.head
+        if token.i != head.i and token.pos_ == "VERB":
+            return False
+    return True
 
 
 def speaks_for_organisation(ctx: QuoteContext, span: Span, head: Token) -> bool:
