@@ -58,9 +58,10 @@ RULE_FILES = {
     "cues": "speech_cues.tsv",
     "own_speakers": "quote_own_speakers.txt",
     "org_voices": "quote_org_voices.txt",
-    "org_anaphors": "quote_org_anaphors.txt",
+    "org_anaphors": "quote_org_anaphors.tsv",
 }
 RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
+ROLE_TYPES = {"person": PERSON, "organisation": "ORG", "outlet": "ORG"}  # who a run carries
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class QuoteContext:
     cues: CueLexicon
     own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
     org_voices: frozenset[str]  # "представитель": the voice of the organisation in its phrase
-    org_anaphors: frozenset[str]  # "агентство", "ведомство": the organisation quoted before
+    org_anaphors: dict[str, str]  # "агентство" → outlet, "ведомство" → organisation quoted before
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -220,7 +221,9 @@ class QuoteFinder(RuleComponent):
             self.rules.built("cues", cue_lexicon),
             self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
             self.rules.built("org_voices", lambda text: frozenset(lines(text))),
-            self.rules.built("org_anaphors", lambda text: frozenset(lines(text))),
+            self.rules.built(
+                "org_anaphors", lambda text: {r["lemma"]: r["points_to"] for r in tsv_rows(text)}
+            ),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -1031,54 +1034,40 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
     speakers, two rows with the same content and the quote_id of the first as their group."""
     sentence_of = sentence_ids(ctx.doc)
     number = 0
-    last: Quote | None = None  # the last quote of a named person
-    last_org: tuple[dict, int] | None = None  # the last organisation quoted or relaying, sentence
+    last: dict[str, tuple[int, dict]] = {}  # role → (sentence, entity) of the last one quoted
     for quote in found:
         group = number
         for speaker in co_speakers(quote.speaker):
             row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
-            row = carried_speaker(ctx, row, speaker, last, last_org)
-            if entity_type(ctx.doc, row.speaker_id) == PERSON:
-                last = row
-            organisation = quoted_organisation(ctx, row, quote.via)
-            if organisation is not None:
-                last_org = organisation, row.sentence_id
+            row = carried_speaker(ctx, row, speaker, last)
+            said = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
+            relayed_by = via_entity(ctx, quote.via)
+            source = "outlet" if quote.relaying else "organisation"  # "…, передает ТАСС"
+            for role, entity in (("person", said), (source, said), ("outlet", relayed_by)):
+                if entity is not None and entity["type"] == ROLE_TYPES[role]:
+                    last[role] = row.sentence_id, entity
             yield row
             number += 1
 
 
 def carried_speaker(
-    ctx: QuoteContext,
-    row: Quote,
-    speaker: Token | None,
-    last: Quote | None,
-    last_org: tuple[dict, int] | None,
+    ctx: QuoteContext, row: Quote, speaker: Token | None, last: dict[str, tuple[int, dict]]
 ) -> Quote:
     """An unresolved speaker in a run of quotes: "он" or "чиновник" is the last person quoted,
-    "агентство" or "ведомство" the last organisation quoted or relaying (within RUN_SENTENCES)."""
-    if row.speaker is not None:
+    "ведомство" the last organisation quoted, "агентство" the last outlet relaying a quote (or
+    organisation quoted), within RUN_SENTENCES."""
+    if row.speaker is not None or speaker is None:
         return row
-    near = row.sentence_id - RUN_SENTENCES
-    if last is not None and last.sentence_id >= near and takes_last_speaker(ctx, speaker):
-        return replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
-    if last_org is not None and last_org[1] >= near and takes_last_org(ctx, speaker):
-        return replace(row, speaker=last_org[0]["name"], speaker_id=last_org[0]["id"])
+    points_to = ctx.org_anaphors.get(fold(speaker.lemma_)) if speaker.pos_ == "NOUN" else None
+    if points_to is not None:
+        roles = ["outlet", "organisation"] if points_to == "outlet" else ["organisation"]
+    else:
+        roles = ["person"] if takes_last_speaker(ctx, speaker) else []
+    for role in roles:
+        if role in last and row.sentence_id - last[role][0] <= RUN_SENTENCES:
+            entity = last[role][1]
+            return replace(row, speaker=entity["name"], speaker_id=entity["id"])
     return row
-
-
-def takes_last_org(ctx: QuoteContext, speaker: Token | None) -> bool:
-    """An unresolved "агентство", "ведомство" as a speaker is the organisation quoted before."""
-    return (
-        speaker is not None and speaker.pos_ == "NOUN" and fold(speaker.lemma_) in ctx.org_anaphors
-    )
-
-
-def quoted_organisation(ctx: QuoteContext, row: Quote, via: Token | None) -> dict | None:
-    """The organisation of a quote: its speaker, else the outlet relaying it."""
-    speaker = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
-    return next(
-        (e for e in (speaker, via_entity(ctx, via)) if e is not None and e["type"] == "ORG"), None
-    )
 
 
 def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
@@ -1101,11 +1090,6 @@ def describes_person(ctx: QuoteContext, head: Token) -> bool:
     return fold(head.lemma_) in ctx.own_speakers or (
         head.pos_ == "NOUN" and "Anim" in head.morph.get("Animacy")
     )
-
-
-def entity_type(doc: Doc, entity_id: int | None) -> str | None:
-    entity = entity_by_id(doc, entity_id) if entity_id is not None else None
-    return entity["type"] if entity else None
 
 
 def co_speakers(speaker: Token | None) -> list[Token | None]:
