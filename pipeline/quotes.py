@@ -883,7 +883,7 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     the clause right after it ("…, то министр … Украины Юрий Продан заявил", "— заявил в
     интервью агентству Хэ Джэньвэй"), which the parser hung elsewhere."""
     if subject is not None and fold(subject.lemma_) in RELATIVES:
-        return relative_antecedent(cue)
+        return relative_antecedent(subject)
     if (
         subject is not None
         and subject.pos_ in {"PRON", "DET"}
@@ -895,11 +895,19 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     return adjacent_name(ctx, cue) or subject
 
 
-def relative_antecedent(cue: Token) -> Token | None:
-    """The noun a relative clause hangs on: "Дёмушкин, который успел заявить" → Дёмушкин."""
-    for token in [cue, *cue.ancestors][:3]:
-        if token.dep_.startswith("acl") and token.head.pos_ in {"NOUN", "PROPN"}:
-            return token.head
+def relative_antecedent(relative: Token) -> Token | None:
+    """The noun a "который" stands for: the nearest one before it that agrees in number (and
+    gender in the singular), as the parser often hangs the relative clause on another noun
+    ("нападки со стороны ультраправых и конспирологов, которые считали" → конспирологов)."""
+    wanted = [relative.morph.get("Number")]
+    if "Sing" in wanted[0]:
+        wanted.append(relative.morph.get("Gender"))
+    for token in reversed(relative.doc[max(relative.sent.start, relative.i - 8) : relative.i]):
+        if token.pos_ in {"NOUN", "PROPN"} and (
+            token.morph.get("Number") == wanted[0]
+            and (len(wanted) == 1 or token.morph.get("Gender") == wanted[1])
+        ):
+            return token
     return None
 
 
@@ -1196,9 +1204,10 @@ def owned_by(ctx: QuoteContext, mention: Span, head: Token) -> bool:
     organisation ("российская сторона", not "данным российского газового холдинга", "российская
     компания")."""
     token = mention.root
+    if mention.start <= head.i < mention.end:
+        return mention._.kind != ADJECTIVE or fold(head.lemma_) not in ctx.org_anaphors
     if mention._.kind == ADJECTIVE:
-        on_head = token.head.i == head.i or mention.start <= head.i < mention.end
-        return on_head and fold(head.lemma_) not in ctx.org_anaphors
+        return token.head.i == head.i and fold(head.lemma_) not in ctx.org_anaphors
     while token.i != head.i and token.head.i != token.i:
         token = token.head
         if token.i != head.i and token.pos_ == "VERB":
