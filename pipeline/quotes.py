@@ -613,6 +613,8 @@ def reports_speech(cue: Token) -> bool:
     if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood"):
         return False
     if "Inf" in cue.morph.get("VerbForm"):  # "Стоит отметить, что": the author's own voice
+        if any(c.dep_ == "aux" and is_first_person(c) for c in cue.children):
+            return False  # "будем надеяться, что …"
         return any(c.dep_ in SUBJECT_DEPS for c in cue.head.children) and cue.head.i != cue.i
     if is_first_person(cue):
         return any(c.dep_ in SUBJECT_DEPS for c in cue.children)
@@ -733,7 +735,8 @@ def adjacent_clause(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
     opens the content whatever the parse made of the clause ("сообщил, что X, но власти
     надеются, что Y" may hang either "что" on the other clause; "отметив, что просить мира уже
     поздно" leaves "просить" outside the clause's subtree). The content is the run of words
-    after the complementizer that belong to its clause or to the predicate of its first word."""
+    after the complementizer through the end of its clause or of the predicate of its first
+    word, cut before another report inside them ("…, но акционеры надеются, что …")."""
     doc = cue.doc
     words = doc[cue.i + 1 : min(cue.i + 1 + ctx.attribution_reach, cue.sent.end)]
     comma = next((t for t in words if t.is_punct), None)
@@ -744,12 +747,16 @@ def adjacent_clause(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
     mark = doc[comma.i + 1]
     if not is_complementizer(mark):
         return None
-    clause = {t.i for t in predicate_of(doc[mark.i + 1]).subtree}
+    predicate = predicate_of(doc[mark.i + 1])
+    clause = {t.i for t in predicate.subtree}
     if mark.head.i > mark.i:
         clause |= {t.i for t in mark.head.subtree}
-    run = [t for t in doc[mark.i + 1 : cue.sent.end]]
-    end = next((t.i for t in run if t.i not in clause), cue.sent.end)
-    return tokens_range(doc[mark.i + 1 : end])
+    words = doc[mark.i + 1 : max(clause) + 1]
+    other = next((t for t in words if t.i not in clause and is_cue_verb(t, ctx.cues)), None)
+    if other is not None:  # "…, но акционеры надеются, что …" is another report
+        commas = [t.i for t in words if t.text == "," and t.i < other.i]
+        words = doc[mark.i + 1 : commas[-1]] if commas else words
+    return tokens_range(words)
 
 
 def predicate_of(token: Token) -> Token:
@@ -898,7 +905,8 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
 def relative_antecedent(relative: Token) -> Token | None:
     """The noun a "который" stands for: the nearest one before it that agrees in number (and
     gender in the singular), as the parser often hangs the relative clause on another noun
-    ("нападки со стороны ультраправых и конспирологов, которые считали" → конспирологов)."""
+    ("нападки со стороны ультраправых и конспирологов, которые считали" → конспирологов); no
+    speaker when it is a thing ("санкции, которые подтверждают сбой")."""
     wanted = [relative.morph.get("Number")]
     if "Sing" in wanted[0]:
         wanted.append(relative.morph.get("Gender"))
@@ -907,7 +915,7 @@ def relative_antecedent(relative: Token) -> Token | None:
             token.morph.get("Number") == wanted[0]
             and (len(wanted) == 1 or token.morph.get("Gender") == wanted[1])
         ):
-            return token
+            return token if token.pos_ == "PROPN" or "Anim" in token.morph.get("Animacy") else None
     return None
 
 
