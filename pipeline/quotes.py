@@ -547,7 +547,7 @@ def indirect_quote(
         if content is None:
             return None
         return Found("indirect", *content, cue_name, cue_chars, speaker, relaying=True)
-    if not reports_speech(cue):
+    if not reports_speech(cue) or said_by_a_thing(cue):
         return None
     speaker, via = sources(ctx, cue)
     if is_gerund(cue) or is_first_person(cue):
@@ -890,7 +890,8 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     the clause right after it ("…, то министр … Украины Юрий Продан заявил", "— заявил в
     интервью агентству Хэ Джэньвэй"), which the parser hung elsewhere."""
     if subject is not None and fold(subject.lemma_) in RELATIVES:
-        return relative_antecedent(subject)
+        # a "который" after the cue belongs to a clause further on, not to the cue
+        return relative_antecedent(subject) if subject.i < cue.i else adjacent_name(ctx, cue)
     if (
         subject is not None
         and subject.pos_ in {"PRON", "DET"}
@@ -900,6 +901,18 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     if subject is not None and (subject.pos_ == "PRON" or is_named(ctx, subject)):
         return subject
     return adjacent_name(ctx, cue) or subject
+
+
+def said_by_a_thing(cue: Token) -> bool:
+    """ "санкции, которые лишь подтверждают сбой": a relative cue standing for a thing reports
+    nothing."""
+    return any(
+        c.dep_ in SUBJECT_DEPS
+        and fold(c.lemma_) in RELATIVES
+        and c.i < cue.i
+        and relative_antecedent(c) is None
+        for c in cue.children
+    )
 
 
 def relative_antecedent(relative: Token) -> Token | None:
