@@ -578,8 +578,38 @@ def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
         return None
     if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
         # "…, после встречи президент отметил, что …": a cue with its own clause reports it
-        return list(cue.subtree) if adjacent_clause(ctx, cue) is None else None
+        if adjacent_clause(ctx, cue) is not None:
+            return None
+        return leading_attribution(ctx, cue) or list(cue.subtree)
     return inverted_attribution(ctx, cue)
+
+
+def leading_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
+    """ "Как пишет один из участников, генерал США Питер Цвак, мероприятия были …": an
+    attribution that opens the sentence ends at the comma after its speaker, or after a named
+    apposition set off by commas; the parse often hangs the apposition or the content's first
+    words on the wrong side."""
+    doc, sentence = cue.doc, cue.sent
+    first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
+    if first is None or fold(first.text) != "как" or first.i >= cue.i:
+        return None
+    comma = next((t for t in doc[cue.i + 1 : sentence.end] if t.text == ","), None)
+    if comma is None:
+        return None
+    apposition = apposed_name(ctx, comma)
+    end = apposition.end if apposition is not None else comma.i
+    return list(doc[first.i : end])
+
+
+def apposed_name(ctx: QuoteContext, comma: Token) -> Span | None:
+    """The words after this comma through the next one when they end in a person's name: the
+    apposition in "как пишет один из участников, генерал США Питер Цвак, …"."""
+    doc = comma.doc
+    following = next((t for t in doc[comma.i + 1 : comma.sent.end] if t.is_punct), None)
+    if following is None or following.text != ",":
+        return None
+    names = [m for m in ctx.mentions.ending(following.i) if m.label_ == PERSON and m._.kind == NAME]
+    return doc[comma.i + 1 : following.i] if names else None
 
 
 def inverted_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
@@ -957,8 +987,11 @@ def adjacent_name(ctx: QuoteContext, cue: Token) -> Token | None:
         and m._.kind == NAME
         and (m.end >= cue.sent.end or doc[m.end].is_punct)
     ]
+    if clause_end < cue.sent.end and doc[clause_end].text == ",":
+        apposition = apposed_name(ctx, doc[clause_end])  # "как пишет один из …, генерал X Y, …"
+        after += [m for m in ctx.mentions.ending(apposition.end)] if apposition else []
     for mention in before + after:
-        if "Nom" in mention.root.morph.get("Case"):
+        if mention.label_ == PERSON and "Nom" in mention.root.morph.get("Case"):
             return mention.root
     return None
 
