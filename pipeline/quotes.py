@@ -318,7 +318,7 @@ def attributed(ctx: QuoteContext, open_at: int, close_at: int, used: set[int]) -
         used.add(cue.i)
         yield attributed_quote(ctx, first[0], second[1], cue)
         return
-    cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at)
+    cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at) or naming_cue(ctx, start, end)
     if cue is not None and cue.i not in used:
         used.add(cue.i)
         yield attributed_quote(ctx, start, end, cue)
@@ -368,6 +368,21 @@ def cue_before_colon(ctx: QuoteContext, open_at: int) -> Token | None:
     sentence = colon[0].sent
     candidates = [t for t in sentence if t.i < colon.start and is_cue_verb(t, ctx.cues)]
     return candidates[-1] if candidates else None
+
+
+def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
+    """ "назвав его «непростительным оскорблением»": quoted words in the instrumental after a
+    naming verb (frame "name") of a speaker, finite or a gerund; not a participle ("островов,
+    называемых в Японии «северными территориями»") and not a name in the nominative ("назвали
+    компанию «Ромашка»")."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = span.root.head
+    found = cue_at(verb, ctx.cues)
+    if found is None or found[1] != "name" or cue_form(verb) not in {"Fin", "Conv"}:
+        return None
+    return verb if "Ins" in span.root.morph.get("Case") else None
 
 
 def split_by_attribution(ctx: QuoteContext, start: int, end: int):
