@@ -373,8 +373,8 @@ def cue_before_colon(ctx: QuoteContext, open_at: int) -> Token | None:
 def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
     """ "назвав его «непростительным оскорблением»": quoted words in the instrumental after a
     naming verb (frame "name") of a speaker, finite or a gerund; not a participle ("островов,
-    называемых в Японии «северными территориями»") and not a name in the nominative ("назвали
-    компанию «Ромашка»")."""
+    называемых в Японии «северными территориями»"), not a name in the nominative ("назвали
+    компанию «Ромашка»"), not without someone who names."""
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
@@ -382,7 +382,8 @@ def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
     found = cue_at(verb, ctx.cues)
     if found is None or found[1] != "name" or cue_form(verb) not in {"Fin", "Conv"}:
         return None
-    return verb if "Ins" in span.root.morph.get("Case") else None
+    named_by = subject_of(verb)  # "контракты, которые называет «кабальными»": nobody's words
+    return verb if "Ins" in span.root.morph.get("Case") and named_by is not None else None
 
 
 def split_by_attribution(ctx: QuoteContext, start: int, end: int):
