@@ -602,14 +602,18 @@ def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
 
 def leading_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     """ "Как пишет один из участников, генерал США Питер Цвак, мероприятия были …": an
-    attribution that opens the sentence ends at the comma after its speaker, or after a named
-    apposition set off by commas; the parse often hangs the apposition or the content's first
-    words on the wrong side."""
+    attribution that opens the sentence ends at the comma where its parse first leaves it, or
+    after a named apposition set off by commas; the parse often hangs the apposition or the
+    content's first words on the wrong side."""
     doc, sentence = cue.doc, cue.sent
     first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
     if first is None or fold(first.text) != "как" or first.i >= cue.i:
         return None
-    comma = next((t for t in doc[cue.i + 1 : sentence.end] if t.text == ","), None)
+    inside = {t.i for t in cue.subtree}
+    end = first.i
+    while end < sentence.end and end in inside:  # the attribution as far as the parse is right
+        end += 1
+    comma = next((t for t in doc[max(cue.i + 1, end - 1) : sentence.end] if t.text == ","), None)
     if comma is None:
         return None
     apposition = apposed_name(ctx, comma)
@@ -1107,12 +1111,21 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """The last one quoted in a role (person, organisation, outlet), for the quotes after it."""
+
+    sentence: int
+    entity: dict
+    gender: tuple[str, ...] = ()  # of the speaker's word, to check "он"/"она" against
+
+
 def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
     """One row per quote and speaker: "Трамп и Путин заявили, что …" is one statement of two
     speakers, two rows with the same content and the quote_id of the first as their group."""
     sentence_of = sentence_ids(ctx.doc)
     number = 0
-    last: dict[str, tuple[int, dict]] = {}  # role → (sentence, entity) of the last one quoted
+    last: dict[str, Quoted] = {}  # role → the last one quoted in it
     for quote in found:
         group = number
         for speaker in co_speakers(quote.speaker):
@@ -1121,20 +1134,25 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
             said = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
             relayed_by = via_entity(ctx, quote.via)
             source = "outlet" if quote.relaying else "organisation"  # "…, передает ТАСС"
+            gender = tuple(speaker.morph.get("Gender")) if speaker is not None else ()
             for role, entity in (("person", said), (source, said), ("outlet", relayed_by)):
                 if entity is not None and entity["type"] == ROLE_TYPES[role]:
-                    last[role] = row.sentence_id, entity
+                    last[role] = Quoted(row.sentence_id, entity, gender if role == "person" else ())
             yield row
             number += 1
 
 
 def carried_speaker(
-    ctx: QuoteContext, row: Quote, speaker: Token | None, last: dict[str, tuple[int, dict]]
+    ctx: QuoteContext, row: Quote, speaker: Token | None, last: dict[str, Quoted]
 ) -> Quote:
-    """An unresolved speaker in a run of quotes: "он" or "чиновник" is the last person quoted,
-    "ведомство" the last organisation quoted, "агентство" the last outlet relaying a quote (or
-    organisation quoted), within RUN_SENTENCES."""
-    if row.speaker is not None or speaker is None:
+    """A speaker carried over a run of quotes: an unresolved "он" or "чиновник" is the last
+    person quoted, "ведомство" the last organisation quoted, "агентство" the last outlet
+    relaying a quote (or organisation quoted), within RUN_SENTENCES; and "Он" opening the
+    sentence right after a person's quote is that person, whoever the linker chose ("Гюнтер
+    Эттингер заявил, что … . Он отметил, что …")."""
+    if speaker is None:
+        return row
+    if row.speaker is not None and not continues_last_speaker(row, speaker, last.get("person")):
         return row
     points_to = ctx.org_anaphors.get(fold(speaker.lemma_)) if speaker.pos_ == "NOUN" else None
     if points_to is not None:
@@ -1142,10 +1160,23 @@ def carried_speaker(
     else:
         roles = ["person"] if takes_last_speaker(ctx, speaker) else []
     for role in roles:
-        if role in last and row.sentence_id - last[role][0] <= RUN_SENTENCES:
-            entity = last[role][1]
+        if role in last and row.sentence_id - last[role].sentence <= RUN_SENTENCES:
+            entity = last[role].entity
             return replace(row, speaker=entity["name"], speaker_id=entity["id"])
     return row
+
+
+def continues_last_speaker(row: Quote, speaker: Token, last: Quoted | None) -> bool:
+    """ "Он"/"Она" as the first word of the sentence right after a person's quote, agreeing in
+    gender with the word that named that person."""
+    return (
+        last is not None
+        and speaker.pos_ == "PRON"
+        and fold(speaker.lemma_) in PERSONAL_PRONOUNS
+        and speaker.i == speaker.sent.start
+        and row.sentence_id == last.sentence + 1
+        and (not last.gender or tuple(speaker.morph.get("Gender")) == last.gender)
+    )
 
 
 def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
