@@ -382,8 +382,12 @@ def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
     found = cue_at(verb, ctx.cues)
     if found is None or found[1] != "name" or cue_form(verb) not in {"Fin", "Conv"}:
         return None
-    named_by = subject_of(verb)  # "контракты, которые называет «кабальными»": nobody's words
-    return verb if "Ins" in span.root.morph.get("Case") and named_by is not None else None
+    # someone who names: the verb's own subject, or a gerund's ("контракты, которые называет
+    # «кабальными»" are nobody's words; "…, а Хинштейн назвал его «вруном»" no conjunct's)
+    names = any(c.dep_ in SUBJECT_DEPS for c in verb.children) or (
+        is_gerund(verb) and subject_of(verb) is not None
+    )
+    return verb if "Ins" in span.root.morph.get("Case") and names else None
 
 
 def split_by_attribution(ctx: QuoteContext, start: int, end: int):
@@ -616,7 +620,9 @@ def leading_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     comma = next((t for t in doc[max(cue.i + 1, end - 1) : sentence.end] if t.text == ","), None)
     if comma is None:
         return None
-    apposition = apposed_name(ctx, comma)
+    subject = subject_of(cue)
+    named = subject is not None and is_named(ctx, subject)  # "Как сообщил The Hollywood Reporter"
+    apposition = None if named else apposed_name(ctx, comma)
     end = apposition.end if apposition is not None else comma.i
     return list(doc[first.i : end])
 
@@ -936,9 +942,10 @@ def sources(
 def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Token | None:
     """The speaker behind the parsed subject: the noun a relative "который" stands for ("Анне
     Никифоровой, которая сообщила"); nobody for a pointer "это" ("это было отмечено"); and,
-    when the subject names nobody, a name in the nominative right before the cue or closing
-    the clause right after it ("…, то министр … Украины Юрий Продан заявил", "— заявил в
-    интервью агентству Хэ Джэньвэй"), which the parser hung elsewhere."""
+    when there is no subject, or an unnamed one whose phrase holds it, a name in the nominative
+    right before the cue or closing the clause right after it ("…, то министр … Украины Юрий
+    Продан заявил", "— заявил в интервью агентству Хэ Джэньвэй"), which the parser hung
+    elsewhere; never a name outside the subject's phrase ("мэр …, назвав выбор Дик «…»")."""
     if subject is not None and fold(subject.lemma_) in RELATIVES:
         # a "который" after the cue belongs to a clause further on, not to the cue
         return relative_antecedent(subject) if subject.i < cue.i else adjacent_name(ctx, cue)
@@ -948,9 +955,14 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
         and fold(subject.lemma_) in POINTER_WORDS
     ):
         subject = None
-    if subject is not None and (subject.pos_ == "PRON" or is_named(ctx, subject)):
+    if subject is None or subject.pos_ == "PRON" or is_named(ctx, subject):
+        return subject or adjacent_name(ctx, cue)
+    name = adjacent_name(ctx, cue)  # "…капитан 1 ранга Игорь Дыгало", not "выбор Дик «…»"
+    if name is None or name.i < subject.i:
         return subject
-    return adjacent_name(ctx, cue) or subject
+    between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name
+    joined = not any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in between)
+    return name if joined else subject
 
 
 def said_by_a_thing(cue: Token) -> bool:
