@@ -960,8 +960,12 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     name = adjacent_name(ctx, cue)  # "…капитан 1 ранга Игорь Дыгало", not "выбор Дик «…»"
     if name is None or name.i < subject.i:
         return subject
-    between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name
-    joined = not any(t.is_punct or t.pos_ in {"VERB", "AUX"} for t in between)
+    between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name,
+    joined = not any(  # through participles and commas of an apposition, but no predicate
+        (t.is_punct and t.text != ",")
+        or (t.pos_ in {"VERB", "AUX"} and "Part" not in t.morph.get("VerbForm"))
+        for t in between
+    )
     return name if joined else subject
 
 
