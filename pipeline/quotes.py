@@ -53,6 +53,7 @@ CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
 PERSONAL_PRONOUNS = {"он", "она"}
+CLAUSE_BREAKS = {".", ";", ":", "—", "–", "!", "?"}  # no speaker phrase runs across these
 RELATIVES = {"который"}  # "Дёмушкин, который успел заявить": the speaker is the noun before
 RULE_FILES = {
     "cues": "speech_cues.tsv",
@@ -961,8 +962,8 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     if name is None or name.i < subject.i:
         return subject
     between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name,
-    joined = not any(  # through participles and commas of an apposition, but no predicate
-        (t.is_punct and t.text != ",")
+    joined = not any(  # through participles, quote marks and commas, but no predicate
+        (t.is_punct and t.text in CLAUSE_BREAKS)
         or (t.pos_ in {"VERB", "AUX"} and "Part" not in t.morph.get("VerbForm"))
         for t in between
     )

@@ -531,6 +531,7 @@ CASES = [
     pytest.param("Депутат Александр Хинштейн назвал его «вруном».", [q(DIR, "вруном", "Александр Хинштейн", cue="назвать")], id="naming-finite-instrumental"),
     pytest.param("Острова, называемые в Японии «северными территориями», остаются предметом спора.", [], id="no-naming-participle"),
     pytest.param("Основатели назвали компанию «Ромашка».", [], id="no-naming-a-name"),
+    pytest.param("Лидер «Единой России» и спикер Госдумы Борис Грызлов считает, что выборы показали поддержку партии.", [q(IND, "выборы показали", "Борис Грызлов", cue="считать")], id="titles-and-quoted-party-before-the-name"),
     pytest.param("Однако мэр дал своё согласие, назвав выбор Дик «историческим решением».", [q(DIR, "историческим решением", None, speaker_text="мэр", cue="назвать")], id="no-name-outside-the-subject-phrase"),
     pytest.param("Сенатор Иван Петров пообещал поддержать закон, а депутат Олег Сидоров назвал его «ошибкой».", [q(IND, "поддержать закон", "Иван Петров", cue="пообещать"), q(DIR, "ошибкой", "Олег Сидоров", cue="назвать")], id="naming-in-a-conjunct-with-its-subject"),
     pytest.param("Как сообщил The Hollywood Reporter, британский актёр Мэтт Смит сыграет в экранизации романа.", [q(IND, "британский актёр Мэтт Смит", "The Hollywood Reporter", cue="сообщить")], id="kak-named-subject-no-apposition"),
