@@ -39,7 +39,7 @@ from .entities import MentionIndex
 from .gazetteer import fold, lemmas_match
 from .lexicon import LemmaSequences
 from .rules import RuleComponent, RuleFiles, lines, tsv_rows
-from .schema import MENTIONS_KEY, NAME, PERSON
+from .schema import ADJECTIVE, MENTIONS_KEY, NAME, PERSON
 from .tokenizer import sentence_ids
 from .ud import ABOUT, NAME_PARTS, SUBJECT_DEPS, preposition
 
@@ -53,8 +53,16 @@ CLAUSE_END = {".", ",", ";", ":", "!", "?", "…", "—", "–", "-"}
 COMPLEMENTIZERS = {"что", "чтобы", "будто"}  # "говорил, будто …" reports as "что" does
 PARENTHESIS_OPEN = {",", "—", "–", "-", "("}
 PERSONAL_PRONOUNS = {"он", "она"}
-RULE_FILES = {"cues": "speech_cues.tsv", "own_speakers": "quote_own_speakers.txt"}
+CLAUSE_BREAKS = {".", ";", ":", "—", "–", "!", "?"}  # no speaker phrase runs across these
+RELATIVES = {"который"}  # "Дёмушкин, который успел заявить": the speaker is the noun before
+RULE_FILES = {
+    "cues": "speech_cues.tsv",
+    "own_speakers": "quote_own_speakers.txt",
+    "org_voices": "quote_org_voices.txt",
+    "org_anaphors": "quote_org_anaphors.tsv",
+}
 RUN_SENTENCES = 5  # how far back "он" or "чиновник" may take the last person quoted
+ROLE_TYPES = {"person": PERSON, "organisation": "ORG", "outlet": "ORG"}  # who a run carries
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,8 @@ class QuoteContext:
     mentions: MentionIndex
     cues: CueLexicon
     own_speakers: frozenset[str]  # "представитель", "источник": never the person inside or before
+    org_voices: frozenset[str]  # "представитель": the voice of the organisation in its phrase
+    org_anaphors: dict[str, str]  # "агентство" → outlet, "ведомство" → organisation quoted before
     speaker_words: int  # at most this many words of an unnamed speaker ("источник в правительстве")
     attribution_reach: int  # tokens after a dash in which the cue verb must appear
 
@@ -123,11 +133,20 @@ def cue_at(token: Token, cues: CueLexicon) -> tuple[tuple[str, ...], str] | None
     for lemmas, frame in cues.starting_with(token.lemma_):
         if lemmas_match(doc, token.i, lemmas):
             return lemmas, frame
+        if frame == "words" and words_object(token, lemmas):
+            return lemmas, frame
         if frame in {"according", "words"} and token.i + len(lemmas) < len(doc):
             possessive = doc[token.i + 1]
             if fold(possessive.text) in POSSESSIVES and lemmas_match(doc, token.i + 2, lemmas[1:]):
                 return (lemmas[0], fold(possessive.text), *lemmas[1:]), frame
     return None
+
+
+def words_object(token: Token, lemmas: tuple[str, ...]) -> bool:
+    """ "— приводит агентство его слова": the words are the verb's object, the outlet between."""
+    return len(lemmas) == 2 and any(
+        c.dep_ == "obj" and c.i > token.i and fold(c.lemma_) == lemmas[1] for c in token.children
+    )
 
 
 def is_cue_verb(token: Token, cues: CueLexicon) -> bool:
@@ -202,6 +221,10 @@ class QuoteFinder(RuleComponent):
             MentionIndex(doc.spans.get(MENTIONS_KEY, [])),
             self.rules.built("cues", cue_lexicon),
             self.rules.built("own_speakers", lambda text: frozenset(lines(text))),
+            self.rules.built("org_voices", lambda text: frozenset(lines(text))),
+            self.rules.built(
+                "org_anaphors", lambda text: {r["lemma"]: r["points_to"] for r in tsv_rows(text)}
+            ),
             self.speaker_words,
             self.attribution_reach,
         )
@@ -260,7 +283,8 @@ def is_outlet(ctx: QuoteContext, token: Token | None) -> bool:
 
 def attributed_quote(ctx: QuoteContext, start: int, end: int, cue: Token) -> Found:
     """Direct speech with its cue, speaker and relaying outlet."""
-    speaker, via = sources(ctx, cue)
+    split = start <= cue.idx < end  # "«…, — сказал он. — …»": the attribution is inside
+    speaker, via = sources(ctx, cue, None if split else (start, end))
     return Found("direct", start, end, cue_lemma(ctx, cue), cue_range(ctx, cue), speaker, via=via)
 
 
@@ -295,7 +319,7 @@ def attributed(ctx: QuoteContext, open_at: int, close_at: int, used: set[int]) -
         used.add(cue.i)
         yield attributed_quote(ctx, first[0], second[1], cue)
         return
-    cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at)
+    cue = cue_after(ctx, close_at) or cue_before_colon(ctx, open_at) or naming_cue(ctx, start, end)
     if cue is not None and cue.i not in used:
         used.add(cue.i)
         yield attributed_quote(ctx, start, end, cue)
@@ -345,6 +369,26 @@ def cue_before_colon(ctx: QuoteContext, open_at: int) -> Token | None:
     sentence = colon[0].sent
     candidates = [t for t in sentence if t.i < colon.start and is_cue_verb(t, ctx.cues)]
     return candidates[-1] if candidates else None
+
+
+def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
+    """ "назвав его «непростительным оскорблением»": quoted words in the instrumental after a
+    naming verb (frame "name") of a speaker, finite or a gerund; not a participle ("островов,
+    называемых в Японии «северными территориями»"), not a name in the nominative ("назвали
+    компанию «Ромашка»"), not without someone who names."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verb = span.root.head
+    found = cue_at(verb, ctx.cues)
+    if found is None or found[1] != "name" or cue_form(verb) not in {"Fin", "Conv"}:
+        return None
+    # someone who names: the verb's own subject, or a gerund's ("контракты, которые называет
+    # «кабальными»" are nobody's words; "…, а Хинштейн назвал его «вруном»" no conjunct's)
+    names = any(c.dep_ in SUBJECT_DEPS for c in verb.children) or (
+        is_gerund(verb) and subject_of(verb) is not None
+    )
+    return verb if "Ins" in span.root.morph.get("Case") and names else None
 
 
 def split_by_attribution(ctx: QuoteContext, start: int, end: int):
@@ -524,7 +568,7 @@ def indirect_quote(
         if content is None:
             return None
         return Found("indirect", *content, cue_name, cue_chars, speaker, relaying=True)
-    if not reports_speech(cue):
+    if not reports_speech(cue) or said_by_a_thing(cue):
         return None
     speaker, via = sources(ctx, cue)
     if is_gerund(cue) or is_first_person(cue):
@@ -554,8 +598,45 @@ def parenthetical(ctx: QuoteContext, cue: Token) -> list[Token] | None:
     if is_negated(cue):
         return None
     if cue.dep_ == "parataxis" or (cue.dep_ == "advcl" and mark_of(cue) == "как"):
-        return list(cue.subtree)
+        # "…, после встречи президент отметил, что …": a cue with its own clause reports it
+        if adjacent_clause(ctx, cue) is not None:
+            return None
+        return leading_attribution(ctx, cue) or list(cue.subtree)
     return inverted_attribution(ctx, cue)
+
+
+def leading_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
+    """ "Как пишет один из участников, генерал США Питер Цвак, мероприятия были …": an
+    attribution that opens the sentence ends at the comma where its parse first leaves it, or
+    after a named apposition set off by commas; the parse often hangs the apposition or the
+    content's first words on the wrong side."""
+    doc, sentence = cue.doc, cue.sent
+    first = next((t for t in sentence if not t.is_punct and not t.is_space), None)
+    if first is None or fold(first.text) != "как" or first.i >= cue.i:
+        return None
+    inside = {t.i for t in cue.subtree}
+    end = first.i
+    while end < sentence.end and end in inside:  # the attribution as far as the parse is right
+        end += 1
+    comma = next((t for t in doc[max(cue.i + 1, end - 1) : sentence.end] if t.text == ","), None)
+    if comma is None:
+        return None
+    subject = subject_of(cue)
+    named = subject is not None and is_named(ctx, subject)  # "Как сообщил The Hollywood Reporter"
+    apposition = None if named else apposed_name(ctx, comma)
+    end = apposition.end if apposition is not None else comma.i
+    return list(doc[first.i : end])
+
+
+def apposed_name(ctx: QuoteContext, comma: Token) -> Span | None:
+    """The words after this comma through the next one when they end in a person's name: the
+    apposition in "как пишет один из участников, генерал США Питер Цвак, …"."""
+    doc = comma.doc
+    following = next((t for t in doc[comma.i + 1 : comma.sent.end] if t.is_punct), None)
+    if following is None or following.text != ",":
+        return None
+    names = [m for m in ctx.mentions.ending(following.i) if m.label_ == PERSON and m._.kind == NAME]
+    return doc[comma.i + 1 : following.i] if names else None
 
 
 def inverted_attribution(ctx: QuoteContext, cue: Token) -> list[Token] | None:
@@ -589,6 +670,8 @@ def reports_speech(cue: Token) -> bool:
     if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood"):
         return False
     if "Inf" in cue.morph.get("VerbForm"):  # "Стоит отметить, что": the author's own voice
+        if any(c.dep_ == "aux" and is_first_person(c) for c in cue.children):
+            return False  # "будем надеяться, что …"
         return any(c.dep_ in SUBJECT_DEPS for c in cue.head.children) and cue.head.i != cue.i
     if is_first_person(cue):
         return any(c.dep_ in SUBJECT_DEPS for c in cue.children)
@@ -664,6 +747,9 @@ def previous_sentence(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
 def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | None:
     """The что-clause, on-phrase or object a cue introduces, as a char range."""
     doc = cue.doc
+    adjacent = adjacent_clause(ctx, cue)
+    if adjacent is not None:
+        return adjacent
     if frame == "on":
         target = next((t for t in doc[cue.i + 1 : cue.sent.end] if fold(t.text) == "на"), None)
         return tokens_range(target.head.subtree, skip=target) if target is not None else None
@@ -699,6 +785,48 @@ def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | N
         if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
             return tokens_range(obj.subtree)
     return None
+
+
+def adjacent_clause(ctx: QuoteContext, cue: Token) -> tuple[int, int] | None:
+    """ "сообщил, что …", "отметил Новак, что …": a complementizer right after the cue's comma
+    opens the content whatever the parse made of the clause ("сообщил, что X, но власти
+    надеются, что Y" may hang either "что" on the other clause; "отметив, что просить мира уже
+    поздно" leaves "просить" outside the clause's subtree). The content is the run of words
+    after the complementizer through the end of its clause or of the predicate of its first
+    word, cut before another report inside them ("…, но акционеры надеются, что …")."""
+    doc = cue.doc
+    words = doc[cue.i + 1 : min(cue.i + 1 + ctx.attribution_reach, cue.sent.end)]
+    comma = next((t for t in words if t.is_punct), None)
+    if comma is None or comma.text != "," or comma.i + 2 >= cue.sent.end:
+        return None
+    if any(t.head.i != cue.i and not cue.i < t.head.i < comma.i for t in doc[cue.i + 1 : comma.i]):
+        return None  # the words between are the cue's own (its subject), not another clause
+    mark = doc[comma.i + 1]
+    if not is_complementizer(mark):
+        return None
+    predicate = predicate_of(doc[mark.i + 1])
+    clause = {t.i for t in predicate.subtree}
+    if mark.head.i > mark.i:
+        clause |= {t.i for t in mark.head.subtree}
+    words = doc[mark.i + 1 : max(clause) + 1]
+    other = next((t for t in words if t.i not in clause and is_cue_verb(t, ctx.cues)), None)
+    if other is not None:  # "…, но акционеры надеются, что …" is another report
+        commas = [t.i for t in words if t.text == "," and t.i < other.i]
+        words = doc[mark.i + 1 : commas[-1]] if commas else words
+    return tokens_range(words)
+
+
+def predicate_of(token: Token) -> Token:
+    """The nearest predicate over a word: a verb, or a word with a subject or copula."""
+    for _ in range(4):
+        if token.pos_ in {"VERB", "AUX"} or any(
+            c.dep_ in SUBJECT_DEPS or c.dep_ == "cop" for c in token.children
+        ):
+            return token
+        if token.head.i == token.i:
+            return token
+        token = token.head
+    return token
 
 
 def clause_below(ctx: QuoteContext, cue: Token) -> Token | None:
@@ -795,16 +923,114 @@ def subject_of(cue: Token) -> Token | None:
     return next((c for c in cue.head.children if c.dep_ in SUBJECT_DEPS), None)
 
 
-def sources(ctx: QuoteContext, cue: Token) -> tuple[Token | None, Token | None]:
+def sources(
+    ctx: QuoteContext, cue: Token, content: tuple[int, int] | None = None
+) -> tuple[Token | None, Token | None]:
     """(speaker, relaying outlet) of a cue: "сообщает Reuters со ссылкой на главу РФПИ" and
     "приводит слова Миллера ТАСС" name whose words they are apart from who relays them. A
     document or a press office cited ("со ссылкой на сообщение пресс-службы") leaves the
-    outlet the speaker."""
+    outlet the speaker. A subject inside the quoted `content` is a word of the quote."""
     subject = subject_of(cue)
+    if subject is not None and content is not None and content[0] <= subject.idx < content[1]:
+        subject = None
+    subject = speaker_subject(ctx, cue, subject)
     cited = cited_source(cue)
     if cited is None or not names_person(ctx, cited):
         return subject, None
     return cited, subject
+
+
+def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Token | None:
+    """The speaker behind the parsed subject: the noun a relative "который" stands for ("Анне
+    Никифоровой, которая сообщила"); nobody for a pointer "это" ("это было отмечено"); and,
+    when there is no subject, or an unnamed one whose phrase holds it, a name in the nominative
+    right before the cue or closing the clause right after it ("…, то министр … Украины Юрий
+    Продан заявил", "— заявил в интервью агентству Хэ Джэньвэй"), which the parser hung
+    elsewhere; never a name outside the subject's phrase ("мэр …, назвав выбор Дик «…»")."""
+    if subject is not None and fold(subject.lemma_) in RELATIVES:
+        # a "который" after the cue belongs to a clause further on, not to the cue
+        return relative_antecedent(subject) if subject.i < cue.i else adjacent_name(ctx, cue)
+    if (
+        subject is not None
+        and subject.pos_ in {"PRON", "DET"}
+        and fold(subject.lemma_) in POINTER_WORDS
+    ):
+        subject = None
+    if subject is None or subject.pos_ == "PRON" or is_named(ctx, subject):
+        return subject or adjacent_name(ctx, cue)
+    name = adjacent_name(ctx, cue)  # "…капитан 1 ранга Игорь Дыгало", not "выбор Дик «…»"
+    if name is None or name.i < subject.i:
+        return subject
+    between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name,
+    joined = not any(  # through participles, quote marks and commas, but no predicate
+        (t.is_punct and t.text in CLAUSE_BREAKS)
+        or (t.pos_ in {"VERB", "AUX"} and "Part" not in t.morph.get("VerbForm"))
+        for t in between
+    )
+    return name if joined else subject
+
+
+def said_by_a_thing(cue: Token) -> bool:
+    """ "санкции, которые лишь подтверждают сбой": a relative cue standing for a thing reports
+    nothing."""
+    return any(
+        c.dep_ in SUBJECT_DEPS
+        and fold(c.lemma_) in RELATIVES
+        and c.i < cue.i
+        and relative_antecedent(c) is None
+        for c in cue.children
+    )
+
+
+def relative_antecedent(relative: Token) -> Token | None:
+    """The noun a "который" stands for: the nearest one before it that agrees in number (and
+    gender in the singular), as the parser often hangs the relative clause on another noun
+    ("нападки со стороны ультраправых и конспирологов, которые считали" → конспирологов); no
+    speaker when it is a thing ("санкции, которые подтверждают сбой")."""
+    wanted = [relative.morph.get("Number")]
+    if "Sing" in wanted[0]:
+        wanted.append(relative.morph.get("Gender"))
+    for token in reversed(relative.doc[max(relative.sent.start, relative.i - 8) : relative.i]):
+        if token.pos_ in {"NOUN", "PROPN"} and (
+            token.morph.get("Number") == wanted[0]
+            and (len(wanted) == 1 or token.morph.get("Gender") == wanted[1])
+        ):
+            return token if token.pos_ == "PROPN" or "Anim" in token.morph.get("Animacy") else None
+    return None
+
+
+def is_named(ctx: QuoteContext, subject: Token) -> bool:
+    """A named speaker at the subject or in apposition to it ("министр Антон Силуанов")."""
+    return any(
+        m.start <= subject.i < m.end or names_head(m.root, subject)
+        for m in ctx.mentions.overlapping(
+            subject.doc[subject.left_edge.i : subject.right_edge.i + 1]
+        )
+        if m._.kind == NAME
+    )
+
+
+def adjacent_name(ctx: QuoteContext, cue: Token) -> Token | None:
+    """A person's name in the nominative ending right before the cue, or closing the cue's
+    clause after it ("— заявил на суде защитник Алёхиной Александр Подрабинёк.")."""
+    doc = cue.doc
+    before = [m for m in ctx.mentions.ending(cue.i) if m.label_ == PERSON and m._.kind == NAME]
+    clause_end = next((t.i for t in doc[cue.i + 1 : cue.sent.end] if t.is_punct), cue.sent.end)
+    after = [
+        m
+        for start in range(cue.i + 1, clause_end)
+        for m in ctx.mentions.starting(start)
+        if m.label_ == PERSON
+        and m._.kind == NAME
+        and (m.end >= cue.sent.end or doc[m.end].is_punct)
+    ]
+    if clause_end < cue.sent.end and doc[clause_end].text == ",":
+        apposition = apposed_name(ctx, doc[clause_end])  # "как пишет один из …, генерал X Y, …"
+        after += [m for m in ctx.mentions.ending(apposition.end)] if apposition else []
+    for mention in before + after:
+        if mention.label_ == PERSON and "Nom" in mention.root.morph.get("Case"):
+            return mention.root
+    return None
 
 
 def names_person(ctx: QuoteContext, token: Token) -> bool:
@@ -888,7 +1114,8 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
     """The cue's characters: its words, plus the preposition it governs right after it, as
     PARC takes a verb's particle into the cue ("указывает на", "заявил о")."""
     doc = cue.doc
-    last = doc[cue.i + len(lemmas) - 1]
+    apart = frame == "words" and not lemmas_match(doc, cue.i, lemmas)  # "приводит ТАСС слова"
+    last = cue if apart else doc[cue.i + len(lemmas) - 1]
     governed = {"on": {"на"}, "about": ABOUT}.get(frame, set())
     following = doc[last.i + 1] if last.i + 1 < cue.sent.end else None
     if following is not None and fold(following.text) in governed and not correlative(following):
@@ -901,49 +1128,94 @@ def cue_span(cue: Token, lemmas: tuple[str, ...], frame: str) -> tuple[int, int]
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """The last one quoted in a role (person, organisation, outlet), for the quotes after it."""
+
+    sentence: int
+    entity: dict
+    gender: tuple[str, ...] = ()  # of the speaker's word, to check "он"/"она" against
+
+
 def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
     """One row per quote and speaker: "Трамп и Путин заявили, что …" is one statement of two
     speakers, two rows with the same content and the quote_id of the first as their group."""
     sentence_of = sentence_ids(ctx.doc)
     number = 0
-    last: Quote | None = None  # the last quote of a named person
+    last: dict[str, Quoted] = {}  # role → the last one quoted in it
     for quote in found:
         group = number
         for speaker in co_speakers(quote.speaker):
             row = record(ctx, number, replace(quote, speaker=speaker), sentence_of, group)
-            if (
-                row.speaker is None
-                and last is not None
-                and row.sentence_id - last.sentence_id <= RUN_SENTENCES
-                and takes_last_speaker(ctx, speaker)
-            ):
-                row = replace(row, speaker=last.speaker, speaker_id=last.speaker_id)
-            if entity_type(ctx.doc, row.speaker_id) == PERSON:
-                last = row
+            row = carried_speaker(ctx, row, speaker, last)
+            said = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
+            relayed_by = via_entity(ctx, quote.via)
+            source = "outlet" if quote.relaying else "organisation"  # "…, передает ТАСС"
+            gender = tuple(speaker.morph.get("Gender")) if speaker is not None else ()
+            for role, entity in (("person", said), (source, said), ("outlet", relayed_by)):
+                if entity is not None and entity["type"] == ROLE_TYPES[role]:
+                    last[role] = Quoted(row.sentence_id, entity, gender if role == "person" else ())
             yield row
             number += 1
 
 
+def carried_speaker(
+    ctx: QuoteContext, row: Quote, speaker: Token | None, last: dict[str, Quoted]
+) -> Quote:
+    """A speaker carried over a run of quotes: an unresolved "он" or "чиновник" is the last
+    person quoted, "ведомство" the last organisation quoted, "агентство" the last outlet
+    relaying a quote (or organisation quoted), within RUN_SENTENCES; and "Он" opening the
+    sentence right after a person's quote is that person, whoever the linker chose ("Гюнтер
+    Эттингер заявил, что … . Он отметил, что …")."""
+    if speaker is None:
+        return row
+    if row.speaker is not None and not continues_last_speaker(row, speaker, last.get("person")):
+        return row
+    points_to = ctx.org_anaphors.get(fold(speaker.lemma_)) if speaker.pos_ == "NOUN" else None
+    if points_to is not None:
+        roles = ["outlet", "organisation"] if points_to == "outlet" else ["organisation"]
+    else:
+        roles = ["person"] if takes_last_speaker(ctx, speaker) else []
+    for role in roles:
+        if role in last and row.sentence_id - last[role].sentence <= RUN_SENTENCES:
+            entity = last[role].entity
+            return replace(row, speaker=entity["name"], speaker_id=entity["id"])
+    return row
+
+
+def continues_last_speaker(row: Quote, speaker: Token, last: Quoted | None) -> bool:
+    """ "Он"/"Она" as the first word of the sentence right after a person's quote, agreeing in
+    gender with the word that named that person."""
+    return (
+        last is not None
+        and speaker.pos_ == "PRON"
+        and fold(speaker.lemma_) in PERSONAL_PRONOUNS
+        and speaker.i == speaker.sent.start
+        and row.sentence_id == last.sentence + 1
+        and (not last.gender or tuple(speaker.morph.get("Gender")) == last.gender)
+    )
+
+
 def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
     """An unresolved "он", "чиновник", "глава Минэнерго Украины" in a run of quotes is the last
-    person quoted ("a run of direct speech keeps its speaker"); "представитель X" is not."""
+    person quoted ("a run of direct speech keeps its speaker"); "представитель X" and a group
+    ("руководители проекта утверждают") are not."""
     if speaker is None:
         return False
     if speaker.pos_ == "PRON":
         return fold(speaker.lemma_) in PERSONAL_PRONOUNS
-    return describes_person(ctx, speaker) and fold(speaker.lemma_) not in ctx.own_speakers
+    return (
+        describes_person(ctx, speaker)
+        and fold(speaker.lemma_) not in ctx.own_speakers
+        and not is_group(ctx, speaker)
+    )
 
 
 def describes_person(ctx: QuoteContext, head: Token) -> bool:
     """A speaker phrase headed by a word for a person ("глава", "представитель", "источник")."""
-    return head.pos_ == "NOUN" and (
-        "Anim" in head.morph.get("Animacy") or fold(head.lemma_) in ctx.own_speakers
+    return fold(head.lemma_) in ctx.own_speakers or (
+        head.pos_ == "NOUN" and "Anim" in head.morph.get("Animacy")
     )
-
-
-def entity_type(doc: Doc, entity_id: int | None) -> str | None:
-    entity = entity_by_id(doc, entity_id) if entity_id is not None else None
-    return entity["type"] if entity else None
 
 
 def co_speakers(speaker: Token | None) -> list[Token | None]:
@@ -982,10 +1254,20 @@ def via_name(ctx: QuoteContext, via: Token | None) -> str | None:
     """The relaying outlet's entity name ("ТАСС"), else its words ("корреспондент агентства")."""
     if via is None:
         return None
-    span = speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
+    entity = via_entity(ctx, via)
+    return entity["name"] if entity else via_span(ctx, via).text
+
+
+def via_entity(ctx: QuoteContext, via: Token | None) -> dict | None:
+    if via is None:
+        return None
+    span = via_span(ctx, via)
     mention = speaker_entity_mention(ctx, span, via)
-    entity = entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
-    return entity["name"] if entity else span.text
+    return entity_by_id(ctx.doc, mention._.entity_id) if mention is not None else None
+
+
+def via_span(ctx: QuoteContext, via: Token) -> Span:
+    return speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
 
 
 def speaker_fields(ctx: QuoteContext, quote: Found):
@@ -994,7 +1276,9 @@ def speaker_fields(ctx: QuoteContext, quote: Found):
     if quote.speaker_span is not None:
         span = doc.char_span(*quote.speaker_span, alignment_mode="expand")
     elif quote.speaker is not None:
-        span = speaker_mention(quote.speaker, mentions) or speaker_phrase(ctx, quote.speaker)
+        span = speaker_mention(quote.speaker, mentions)
+        if span is None or span.end < apposed_name_end(ctx, quote.speaker):
+            span = speaker_phrase(ctx, quote.speaker)  # the title's mention stops short of the name
     else:
         return None, None, None, None
     if span is None:
@@ -1012,18 +1296,67 @@ def speaker_entity_mention(ctx: QuoteContext, span: Span, subject: Token | None)
     Карпин"), else an organisation or state at the subject ("передает ТАСС"). A word for a
     person never yields a name nested in its phrase ("представитель Обамы", "глава Минэнерго");
     a document or body does ("в обращении Немцова", "в заявлении МИД")."""
-    linked = [m for m in ctx.mentions.overlapping(span) if m._.entity_id is not None]
     head = subject if subject is not None else span.root
+    linked = [
+        m
+        for m in ctx.mentions.overlapping(span)
+        if m._.entity_id is not None and owned_by(ctx, m, head)
+    ]
     at_subject = [m for m in linked if m.start <= head.i < m.end]
-    named = [m for m in linked if names_head(m.root, head)]
-    pools = [(at_subject, {"PERSON"}), (named, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
+    named = [m for m in linked if m._.kind == NAME and names_head(m.root, head)]
+    pools = [(named, {"PERSON"}), (at_subject, {"PERSON"}), (at_subject, {"ORG", "STATE"})]
     if not describes_person(ctx, head):
         pools += [(linked, {"PERSON"}), (linked, {"ORG", "STATE"})]
+    elif speaks_for_organisation(ctx, span, head):
+        pools.append((linked, {"ORG", "STATE"}))
     for pool, labels in pools:
         found = [m for m in pool if m.label_ in labels and contains_span(span, m)]
         if found:
             return max(found, key=len)
     return None
+
+
+def owned_by(ctx: QuoteContext, mention: Span, head: Token) -> bool:
+    """A mention that belongs to the speaker phrase itself: not one inside a participle clause
+    ("в протоколе, подписанном Россией"), and a state adjective only on the head and not on an
+    organisation ("российская сторона", not "данным российского газового холдинга", "российская
+    компания")."""
+    token = mention.root
+    if mention.start <= head.i < mention.end:
+        return mention._.kind != ADJECTIVE or fold(head.lemma_) not in ctx.org_anaphors
+    if mention._.kind == ADJECTIVE:
+        return token.head.i == head.i and fold(head.lemma_) not in ctx.org_anaphors
+    while token.i != head.i and token.head.i != token.i:
+        token = token.head
+        if token.i != head.i and token.pos_ == "VERB":
+            return False
+    return True
+
+
+def speaks_for_organisation(ctx: QuoteContext, span: Span, head: Token) -> bool:
+    """ "представитель Rosukrenergo", "представители ЕК и Минэнерго", "российские переговорщики":
+    a spokesman's phrase, or a group of unnamed people, with no person in it ("представитель
+    президента России" speaks for the president, unnamed)."""
+    voice = fold(head.lemma_) in ctx.org_voices or is_group(ctx, head)
+    return voice and not any(
+        token.i != head.i
+        and (
+            (token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy"))
+            or any(m.label_ == PERSON for m in ctx.mentions.covering(token.i))
+        )
+        for token in span
+    )
+
+
+def is_group(ctx: QuoteContext, head: Token) -> bool:
+    """Unnamed people in the plural ("переговорщики", "руководители проекта"), not sources of
+    their own ("эксперты")."""
+    return (
+        head.pos_ == "NOUN"
+        and "Plur" in head.morph.get("Number")
+        and "Anim" in head.morph.get("Animacy")
+        and fold(head.lemma_) not in ctx.own_speakers
+    )
 
 
 def names_head(name: Token, head: Token) -> bool:
@@ -1056,12 +1389,27 @@ def speaker_mention(token: Token, mentions: MentionIndex) -> Span | None:
 
 
 def speaker_phrase(ctx: QuoteContext, token: Token) -> Span:
-    """An unnamed speaker's words: the subject noun with its modifiers ("источник издания")."""
+    """A speaker's words: the subject noun with its modifiers ("источник издания"), at most
+    `speaker_words` of them, but always through a name in apposition at its end."""
     words = [t for t in token.subtree if not t.is_punct][: ctx.speaker_words]
     words = [t for t in words if t.i >= token.i or (t.head == token and t.dep_ != "case")]
     start = min(t.i for t in words)
     end = max(t.i for t in words) + 1
-    return token.doc[start:end]
+    return token.doc[start : max(end, apposed_name_end(ctx, token))]
+
+
+def apposed_name_end(ctx: QuoteContext, token: Token) -> int:
+    """Where the name in apposition to the speaker noun ends ("директор департамента Азии,
+    Африки и Латинской Америки МИД Евгений Попов"), 0 when it has none."""
+    subtree = token.doc[token.left_edge.i : token.right_edge.i + 1]
+    return max(
+        (
+            m.end
+            for m in ctx.mentions.overlapping(subtree)
+            if m._.kind == NAME and m.root.i != token.i and names_head(m.root, token)
+        ),
+        default=0,
+    )
 
 
 def entity_by_id(doc: Doc, entity_id: int) -> dict | None:
