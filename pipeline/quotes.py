@@ -253,7 +253,7 @@ def relayed(ctx: QuoteContext, found: list[Found]) -> list[Found]:
     via: dict[int, Token] = {}
     relays = set()
     for relay in found:
-        if not relay.relaying or not is_outlet(ctx, relay.speaker):
+        if not relay.relaying or relay.speaker is None or not is_outlet(ctx, relay.speaker):
             continue
         inner = [
             number
@@ -388,7 +388,7 @@ def naming_cue(ctx: QuoteContext, start: int, end: int) -> Token | None:
     names = any(c.dep_ in SUBJECT_DEPS for c in verb.children) or (
         is_gerund(verb) and subject_of(verb) is not None
     )
-    return verb if "Ins" in span.root.morph.get("Case") and names else None
+    return verb if "Ins" in span.root.morph.get("Case", []) and names else None
 
 
 def split_by_attribution(ctx: QuoteContext, start: int, end: int):
@@ -489,9 +489,11 @@ def dialogue_lines(ctx: QuoteContext, used: set[int]) -> Iterator[Found]:
         else:
             match = re.search(r"[,.!?…]?\s+[—–]\s+", line.group(1))
             cue_token = token_after(ctx, line.start(1) + match.end()) if match else None
-            window = doc[cue_token.i : cue_token.i + ctx.attribution_reach] if cue_token else []
+            window: list[Token] = (
+                list(doc[cue_token.i : cue_token.i + ctx.attribution_reach]) if cue_token else []
+            )
             cue = next((t for t in window if is_cue_verb(t, ctx.cues)), None)
-            if cue is None:
+            if cue is None or match is None:
                 continue
             cut = match.start() + (1 if line.group(1)[match.start()] in "!?…" else 0)
             parts = [strip_range(ctx.text, line.start(1), line.start(1) + cut)]
@@ -667,9 +669,9 @@ def reports_speech(cue: Token) -> bool:
     что …" in an interview, as "я утверждал" already is: the past has no person); not the
     author's subjectless "Отметим" or "Напомним", not an imperative. Gerunds ("сказав, что …")
     are cues too, but only with a clause or о-phrase (see `indirect_quote`)."""
-    if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood"):
+    if cue.pos_ not in {"VERB", "ADJ", "AUX"} or "Imp" in cue.morph.get("Mood", []):
         return False
-    if "Inf" in cue.morph.get("VerbForm"):  # "Стоит отметить, что": the author's own voice
+    if "Inf" in cue.morph.get("VerbForm", []):  # "Стоит отметить, что": the author's own voice
         if any(c.dep_ == "aux" and is_first_person(c) for c in cue.children):
             return False  # "будем надеяться, что …"
         return any(c.dep_ in SUBJECT_DEPS for c in cue.head.children) and cue.head.i != cue.i
@@ -679,11 +681,11 @@ def reports_speech(cue: Token) -> bool:
 
 
 def is_gerund(token: Token) -> bool:
-    return "Conv" in token.morph.get("VerbForm")
+    return "Conv" in token.morph.get("VerbForm", [])
 
 
 def is_first_person(token: Token) -> bool:
-    return "1" in token.morph.get("Person")
+    return "1" in token.morph.get("Person", [])
 
 
 def restricted_frame(cue: Token, frame: str) -> str:
@@ -774,13 +776,13 @@ def complement(ctx: QuoteContext, cue: Token, frame: str) -> tuple[int, int] | N
             (
                 c
                 for c in cue.children
-                if c.dep_ == "xcomp" and c.i > cue.i and "Inf" in c.morph.get("VerbForm")
+                if c.dep_ == "xcomp" and c.i > cue.i and "Inf" in c.morph.get("VerbForm", [])
             ),
             None,
         )
         if infinitive is not None:
             return tokens_range(infinitive.subtree)
-    if frame == "object" and "Fin" in cue.morph.get("VerbForm"):
+    if frame == "object" and "Fin" in cue.morph.get("VerbForm", []):
         obj = next((c for c in cue.children if c.dep_ == "obj" and c.i > cue.i), None)
         if obj is not None and obj.pos_ in {"NOUN", "PROPN"}:
             return tokens_range(obj.subtree)
@@ -847,7 +849,7 @@ def clause_below(ctx: QuoteContext, cue: Token) -> Token | None:
 
 
 def cue_form(cue: Token) -> str | None:
-    forms = cue.morph.get("VerbForm")
+    forms = cue.morph.get("VerbForm", [])
     return forms[0] if forms else None
 
 
@@ -890,7 +892,8 @@ def outside(cue: Token, parenthetical) -> tuple[int, int] | None:
     attribution to its last, so an inserted one ("Документ, как заявил премьер, уже внесен")
     lies inside the content, as the attribution of a split direct quote does."""
     excluded = {t.i for t in parenthetical}
-    runs, run = [], []
+    runs: list[list[Token]] = []
+    run: list[Token] = []
     for token in cue.sent:
         if token.i in excluded:
             if run:
@@ -964,7 +967,7 @@ def speaker_subject(ctx: QuoteContext, cue: Token, subject: Token | None) -> Tok
     between = subject.doc[subject.i + 1 : name.i]  # the subject's phrase runs on to the name,
     joined = not any(  # through participles, quote marks and commas, but no predicate
         (t.is_punct and t.text in CLAUSE_BREAKS)
-        or (t.pos_ in {"VERB", "AUX"} and "Part" not in t.morph.get("VerbForm"))
+        or (t.pos_ in {"VERB", "AUX"} and "Part" not in t.morph.get("VerbForm", []))
         for t in between
     )
     return name if joined else subject
@@ -987,15 +990,16 @@ def relative_antecedent(relative: Token) -> Token | None:
     gender in the singular), as the parser often hangs the relative clause on another noun
     ("нападки со стороны ультраправых и конспирологов, которые считали" → конспирологов); no
     speaker when it is a thing ("санкции, которые подтверждают сбой")."""
-    wanted = [relative.morph.get("Number")]
+    wanted = [relative.morph.get("Number", [])]
     if "Sing" in wanted[0]:
-        wanted.append(relative.morph.get("Gender"))
+        wanted.append(relative.morph.get("Gender", []))
     for token in reversed(relative.doc[max(relative.sent.start, relative.i - 8) : relative.i]):
         if token.pos_ in {"NOUN", "PROPN"} and (
-            token.morph.get("Number") == wanted[0]
-            and (len(wanted) == 1 or token.morph.get("Gender") == wanted[1])
+            token.morph.get("Number", []) == wanted[0]
+            and (len(wanted) == 1 or token.morph.get("Gender", []) == wanted[1])
         ):
-            return token if token.pos_ == "PROPN" or "Anim" in token.morph.get("Animacy") else None
+            animate = token.pos_ == "PROPN" or "Anim" in token.morph.get("Animacy", [])
+            return token if animate else None
     return None
 
 
@@ -1028,7 +1032,7 @@ def adjacent_name(ctx: QuoteContext, cue: Token) -> Token | None:
         apposition = apposed_name(ctx, doc[clause_end])  # "как пишет один из …, генерал X Y, …"
         after += [m for m in ctx.mentions.ending(apposition.end)] if apposition else []
     for mention in before + after:
-        if mention.label_ == PERSON and "Nom" in mention.root.morph.get("Case"):
+        if mention.label_ == PERSON and "Nom" in mention.root.morph.get("Case", []):
             return mention.root
     return None
 
@@ -1070,8 +1074,8 @@ def is_impersonal(cue: Token) -> bool:
     subject (not a gerund "признавшись", nor a reflexive that takes one: "пожаловался")."""
     return (
         cue.pos_ == "VERB"
-        and "Fin" in cue.morph.get("VerbForm")
-        and "Sing" in cue.morph.get("Number")
+        and "Fin" in cue.morph.get("VerbForm", [])
+        and "Sing" in cue.morph.get("Number", [])
         and fold(cue.lemma_).endswith(("ся", "сь"))
     )
 
@@ -1080,8 +1084,8 @@ def is_indefinite_personal(cue: Token) -> bool:
     """ "заявили в министерстве", "сообщили в пресс-службе": a finite plural with no subject."""
     return (
         cue.pos_ == "VERB"
-        and "Fin" in cue.morph.get("VerbForm")
-        and "Plur" in cue.morph.get("Number")
+        and "Fin" in cue.morph.get("VerbForm", [])
+        and "Plur" in cue.morph.get("Number", [])
     )
 
 
@@ -1093,7 +1097,7 @@ def document_of(cue: Token) -> Token | None:
             c
             for c in cue.children
             if c.dep_ == "obl"
-            and "Loc" in c.morph.get("Case")
+            and "Loc" in c.morph.get("Case", [])
             and preposition(c, {"в", "во", "на"}) is not None
         ),
         None,
@@ -1151,7 +1155,7 @@ def records(ctx: QuoteContext, found: list[Found]) -> Iterator[Quote]:
             said = entity_by_id(ctx.doc, row.speaker_id) if row.speaker_id is not None else None
             relayed_by = via_entity(ctx, quote.via)
             source = "outlet" if quote.relaying else "organisation"  # "…, передает ТАСС"
-            gender = tuple(speaker.morph.get("Gender")) if speaker is not None else ()
+            gender = tuple(speaker.morph.get("Gender", [])) if speaker is not None else ()
             for role, entity in (("person", said), (source, said), ("outlet", relayed_by)):
                 if entity is not None and entity["type"] == ROLE_TYPES[role]:
                     last[role] = Quoted(row.sentence_id, entity, gender if role == "person" else ())
@@ -1192,7 +1196,7 @@ def continues_last_speaker(row: Quote, speaker: Token, last: Quoted | None) -> b
         and fold(speaker.lemma_) in PERSONAL_PRONOUNS
         and speaker.i == speaker.sent.start
         and row.sentence_id == last.sentence + 1
-        and (not last.gender or tuple(speaker.morph.get("Gender")) == last.gender)
+        and (not last.gender or tuple(speaker.morph.get("Gender", [])) == last.gender)
     )
 
 
@@ -1214,7 +1218,7 @@ def takes_last_speaker(ctx: QuoteContext, speaker: Token | None) -> bool:
 def describes_person(ctx: QuoteContext, head: Token) -> bool:
     """A speaker phrase headed by a word for a person ("глава", "представитель", "источник")."""
     return fold(head.lemma_) in ctx.own_speakers or (
-        head.pos_ == "NOUN" and "Anim" in head.morph.get("Animacy")
+        head.pos_ == "NOUN" and "Anim" in head.morph.get("Animacy", [])
     )
 
 
@@ -1230,23 +1234,27 @@ def record(
     ctx: QuoteContext, number: int, quote: Found, sentence_of: dict[int, int], group: int
 ) -> Quote:
     speaker, speaker_id, speaker_text, speaker_span = speaker_fields(ctx, quote)
+    speaker_start, speaker_end = speaker_span or (None, None)
+    cue_start, cue_end = quote.cue_span or (None, None)
     first = ctx.doc.char_span(quote.start, quote.end, alignment_mode="expand")
     sentence = sentence_of[first.start] if first is not None and len(first) else 0
     return Quote(
-        number,
-        quote.kind,
-        quote.start,
-        quote.end,
-        ctx.text[quote.start : quote.end],
-        speaker,
-        speaker_id,
-        speaker_text,
-        *(speaker_span or (None, None)),
-        quote.cue,
-        *(quote.cue_span or (None, None)),
-        sentence,
-        via_name(ctx, quote.via),
-        group,
+        quote_id=number,
+        kind=quote.kind,
+        start=quote.start,
+        end=quote.end,
+        text=ctx.text[quote.start : quote.end],
+        speaker=speaker,
+        speaker_id=speaker_id,
+        speaker_text=speaker_text,
+        speaker_start=speaker_start,
+        speaker_end=speaker_end,
+        cue=quote.cue,
+        cue_start=cue_start,
+        cue_end=cue_end,
+        sentence_id=sentence,
+        via=via_name(ctx, quote.via),
+        quote_group=group,
     )
 
 
@@ -1270,7 +1278,9 @@ def via_span(ctx: QuoteContext, via: Token) -> Span:
     return speaker_mention(via, ctx.mentions) or speaker_phrase(ctx, via)
 
 
-def speaker_fields(ctx: QuoteContext, quote: Found):
+def speaker_fields(
+    ctx: QuoteContext, quote: Found
+) -> tuple[str | None, int | None, str | None, tuple[int, int] | None]:
     """(speaker name, entity id, speaker words, their char range) for a quote."""
     doc, mentions = ctx.doc, ctx.mentions
     if quote.speaker_span is not None:
@@ -1341,7 +1351,7 @@ def speaks_for_organisation(ctx: QuoteContext, span: Span, head: Token) -> bool:
     return voice and not any(
         token.i != head.i
         and (
-            (token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy"))
+            (token.pos_ == "NOUN" and "Anim" in token.morph.get("Animacy", []))
             or any(m.label_ == PERSON for m in ctx.mentions.covering(token.i))
         )
         for token in span
@@ -1353,8 +1363,8 @@ def is_group(ctx: QuoteContext, head: Token) -> bool:
     their own ("эксперты")."""
     return (
         head.pos_ == "NOUN"
-        and "Plur" in head.morph.get("Number")
-        and "Anim" in head.morph.get("Animacy")
+        and "Plur" in head.morph.get("Number", [])
+        and "Anim" in head.morph.get("Animacy", [])
         and fold(head.lemma_) not in ctx.own_speakers
     )
 

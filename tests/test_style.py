@@ -25,18 +25,7 @@ def test_ruff(command):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        pytest.param(
-            "pipeline",
-            marks=pytest.mark.xfail(
-                strict=False, reason="made clean after the stage branches land"
-            ),
-        ),
-        "ru_news_eval",
-    ],
-)
+@pytest.mark.parametrize("package", ["pipeline", "ru_news_eval"])
 def test_mypy(package, tmp_path_factory):
     """mypy with pyproject's [tool.mypy], one package at a time: imports into the other package
     are followed silently, so each package answers only for its own errors. The cache is shared
