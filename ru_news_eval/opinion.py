@@ -31,8 +31,10 @@ Protocol:
    sentence; it is correct when any of these overlaps the gold holder span.
 
 Figures:
-- precision: correct / all (holder, quote) pairs where the quote has a speaker: of the speakers
-  we attributed to quotes carrying a gold holder's opinion, the share that is that holder.
+- precision: correct / all (holder, statement) pairs where the statement has a speaker: of the
+  speakers we attributed to quotes carrying a gold holder's opinion, the share that is that
+  holder. A statement made jointly (the rows of one `quote_group`) is one pair, correct when
+  any of its speakers is the holder.
 - coverage: attributed / scored holders: how often we attribute some speaker at all.
 - holder recall: holders with a correct pair / scored holders; a lower bound on speaker
   recall, since many holders are not speakers.
@@ -267,11 +269,23 @@ def score_sentence(sentence: GoldSentence, doc: Doc) -> OpinionScores:
             scores.status["unattributed"] += 1
         else:
             scores.status["attributed"] += 1
-            correct = sum(_any_overlap(spans, holder) for _, spans in attributed)
-            scores.pairs += len(attributed)
+            statements = by_statement(attributed)
+            correct = sum(_any_overlap(spans, holder) for spans in statements)
+            scores.pairs += len(statements)
             scores.correct_pairs += correct
             scores.correct_holders += bool(correct)
     return scores
+
+
+def by_statement(attributed: list[tuple[dict, list[Bounds]]]) -> list[list[Bounds]]:
+    """The speakers of each statement: the rows of one `quote_group` ("Саудовская Аравия,
+    Египет и ОАЭ объявили") are one statement made jointly, one prediction whose speakers are
+    all of theirs, as the devgold scorer counts them."""
+    groups: dict[object, list[Bounds]] = {}
+    for quote, spans in attributed:
+        group = quote.get("quote_group")
+        groups.setdefault(id(quote) if group is None else group, []).extend(spans)
+    return list(groups.values())
 
 
 def _quotes_over(quotes: Iterable[dict], spans: Sequence[Bounds]) -> list[dict]:

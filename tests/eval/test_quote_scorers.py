@@ -384,3 +384,16 @@ def test_ruopinionne_first_sentences_counts_add_up(nlp):
     assert scores.holders == sum(scores.status[s] for s in opinion.STATUSES)
     assert scores.correct_holders <= scores.status["attributed"] <= scores.pairs
     assert scores.correct_pairs <= scores.pairs
+
+
+def test_a_joint_statement_is_one_prediction_of_the_holder():
+    """ "Саудовская Аравия, Египет и ОАЭ объявили": three rows of one quote_group are one
+    statement, right for the holder when any of its speakers is the holder."""
+    rows = [
+        ({"quote_group": 0}, [(0, 16)]),
+        ({"quote_group": 0}, [(18, 24)]),
+        ({"quote_group": 0}, [(27, 30)]),
+        ({"quote_group": 3}, [(40, 45)]),
+    ]
+    statements = opinion.by_statement(rows)
+    assert statements == [[(0, 16), (18, 24), (27, 30)], [(40, 45)]]
