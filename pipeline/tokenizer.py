@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from razdel import sentenize, tokenize
 from spacy.tokens import Doc
@@ -36,6 +37,7 @@ def sentence_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield piece_start, min(piece_start + MAX_SENTENCE_CHARS, stop)
 
 
+@lru_cache(maxsize=200_000)
 def reading_form(word: str) -> str:
     """The word as the taggers should read it: a Russian word typed with Latin look-alike
     letters ("Католичеcкой" with a Latin "c") in Cyrillic; a word that mixes scripts on
