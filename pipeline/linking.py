@@ -62,6 +62,9 @@ PRONOUN_GENDER = {
     **dict.fromkeys(["она", "её", "ее", "ей", "ею", "неё", "нее", "ней", "нею"], "Fem"),
 }
 
+OPENING_GUILLEMETS, CLOSING_GUILLEMETS = {"«", "„"}, {"»", "“"}  # direct speech in Russian news
+DASHES, CLAUSE_ENDS = {"—", "–", "-"}, {",", ".", "!", "?", "…"}  # "«…, — сказал он. — …»"
+
 
 @dataclass
 class EntityRecord:
@@ -239,6 +242,29 @@ class LinkContext:
     thresholds: Thresholds
     sentence_of: dict[int, int]
     post_times: dict[str, str]
+    quoted_line: dict[int, int]  # token inside «…» → its line; the narrative's tokens are absent
+    line_of: dict[int, int]
+
+
+def quote_lines(doc: Doc) -> tuple[dict[int, int], dict[int, int]]:
+    """(tokens inside «…» quote marks → their line, every token → its line). An attribution
+    set inside a split quote ("«…, — сказал он. — …»") is narrative, not the quote. Straight
+    quotes are left out: they open and close alike."""
+    quoted, line_of = {}, {}
+    line, depth, aside = 0, 0, False
+    for token in doc:
+        line_of[token.i] = line
+        if token.text in OPENING_GUILLEMETS:
+            depth += 1
+        elif token.text in CLOSING_GUILLEMETS and depth:
+            depth, aside = depth - 1, False
+        elif depth and token.text in DASHES and token.i and doc[token.i - 1].text in CLAUSE_ENDS:
+            aside = not aside
+        elif depth and not aside:
+            quoted[token.i] = line
+        if "\n" in token.text or "\n" in token.whitespace_:
+            line, depth, aside = line + 1, 0, False
+    return quoted, line_of
 
 
 class Linker(RuleComponent):
@@ -268,6 +294,7 @@ class Linker(RuleComponent):
             self.thresholds,
             sentence_ids(doc),
             self.rules.built("post_times", post_times),
+            *quote_lines(doc),
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -782,10 +809,12 @@ def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster
     pronoun's gender, else the clearly most salient such person nearby; else None."""
     sentence_of, window = context.sentence_of, context.thresholds.pronoun_window
     gender, here = pronoun_gender(token), sentence_of[token.i]
+    speakers = quote_speakers(token, links, context)
     nearby = [
         c
         for c in links.persons()
         if c.gender == gender
+        and all(c is not speaker for speaker in speakers)
         and any(m.start < token.i and here - sentence_of[m.start] <= window for m in c.mentions)
     ]
     found = parallel_antecedent(token, nearby, context) or recent_subject(
@@ -796,6 +825,26 @@ def resolve_pronoun(token: Token, links: Links, context: LinkContext) -> Cluster
     return clear_winner(
         [(salience(c, token.i, context), c) for c in nearby], context.thresholds.clear_margin
     )
+
+
+def quote_speakers(token: Token, links: Links, context: LinkContext) -> list[Cluster]:
+    """Whoever speaks the direct quote a pronoun is in: «Я желаю ему всего хорошего», — сказал
+    Трамп. "ему" is someone else, for the speaker says "я"; the speaker is a person who is a
+    subject on the quote's line, outside its quote marks."""
+    line = context.quoted_line.get(token.i)
+    if line is None:
+        return []
+    return [
+        cluster
+        for cluster in links.persons()
+        if any(
+            context.line_of[m.start] == line
+            and m.start not in context.quoted_line
+            and m._.kind != PRONOUN
+            and is_subject(m, context.posts)
+            for m in cluster.mentions
+        )
+    ]
 
 
 def parallel_antecedent(

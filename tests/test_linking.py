@@ -244,3 +244,24 @@ def test_parse_name(name, parts):
 # fmt: on
 def test_compatible(mention, entity, expected):
     assert compatible(parse_name(mention), parse_name(entity)) is expected
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "pronoun", "name"),
+    [
+        # a pronoun in a direct quote is not its speaker: he would say "я"
+        ("Трамп говорил о Ким Чен Ыне. «Я желаю ему всего хорошего», — сказал Трамп.", "ему", "Ким Чен Ын"),
+        ("Путин упомянул Макрона. «Я знаю, что он готов», — сказал Путин журналистам.", "он", "Макрон"),
+        # outside the quote the speaker is still the antecedent
+        ("Трамп прибыл в Сеул. Он заявил, что доволен.", "Он", "Трамп"),
+    ],
+)
+# fmt: on
+def test_a_pronoun_in_a_quote_is_not_its_speaker(nlp, text, pronoun, name):
+    doc = nlp(text)
+    names = {e["id"]: e["name"] for e in doc._.entities}
+    found = [m for m in doc.spans["mentions"] if m.text == pronoun]
+    assert found and all(name in (names.get(m._.entity_id) or "") for m in found), [
+        (m.text, names.get(m._.entity_id)) for m in found
+    ]

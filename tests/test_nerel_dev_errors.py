@@ -80,6 +80,9 @@ def test_names_in_the_nominative(dev_docs, doc_id, kind, name, not_name):
         ("220995", "Лизы", "Елизавета Глинка"),  # "Доктор Лиза"
         # pronouns to the person the text means
         ("1614272", "ним", "Ким Чен Ын"),
+        # inside Trump's own quote "ему", "него" are somebody else: Ким Чен Ын
+        ("1614272", "ему", "Ким Чен Ын"),
+        ("1614272", "него", "Ким Чен Ын"),
         ("220995", "ее", "Елизавета Глинка"),
         ("220995", "её", "Елизавета Глинка"),
     ],
