@@ -481,6 +481,8 @@ def is_borrowed(token, label: str, covering: list[Span], institutions: frozenset
     names = [m for m in covering if m.label_ == ORG and m._.kind == NAME]
     if any(is_ordinal(token.doc[i]) for m in names for i in (m.start - 1, m.start) if i >= 0):
         return True
+    if token.i and is_ordinal(token.doc[token.i - 1]):  # slovnet missed the formation's name
+        return True
     return label == PLACE and any(
         fold(m.root.lemma_) not in institutions
         and m.start > 0
