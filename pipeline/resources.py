@@ -6,13 +6,10 @@ to a worker (spawn/forkserver) without its weights and reload them there.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import json
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 MODELS_PACKAGE = "pipeline.models"
 
@@ -41,20 +38,6 @@ def model_path(name: str) -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"resource {name!r} is missing from {models_dir()}")
     return path
-
-
-def read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated resource with a header line; `#` lines are comments."""
-    with model_path(name).open(encoding="utf-8", newline="") as file:
-        rows = (line for line in file if line.strip() and not line.startswith("#"))
-        return [
-            {key: (value or "").strip() for key, value in row.items()}
-            for row in csv.DictReader(rows, delimiter="\t")
-        ]
-
-
-def read_json(name: str) -> Any:
-    return json.loads(model_path(name).read_text(encoding="utf-8"))
 
 
 @cache

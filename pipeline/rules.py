@@ -12,7 +12,6 @@ and dropped when the files are replaced, never cached per process as module glob
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -51,13 +50,6 @@ class RuleFiles:
             self._built[key] = builder(self.text(role))
         return self._built[key]
 
-    def digest(self) -> str:
-        """SHA-256 over the files' names and texts: changes when any rule changes."""
-        sha = hashlib.sha256()
-        for role in sorted(self.names):
-            sha.update(f"{role}\0{self.names[role]}\0{self.text(role)}\0".encode())
-        return sha.hexdigest()
-
     def to_disk(self, path: str | Path) -> None:
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
@@ -93,16 +85,6 @@ class RuleComponent:
 
     def rules_changed(self) -> None:
         """Drop anything built from the rules outside `RuleFiles.built` (e.g. matchers)."""
-
-
-def rules_digest(nlp) -> str:
-    """One digest over the rule files of every stage of a pipeline."""
-    sha = hashlib.sha256()
-    for name, component in nlp.pipeline:
-        rules = getattr(component, "rules", None)
-        if isinstance(rules, RuleFiles):
-            sha.update(f"{name}\0{rules.digest()}\0".encode())
-    return sha.hexdigest()
 
 
 def lines(text: str) -> list[str]:

@@ -71,6 +71,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -365,11 +366,17 @@ def _dedupe(facts: Iterable[Fact]) -> list[Fact]:
     return unique
 
 
+@cache
+def installed_deal_kinds() -> dict[str, str]:
+    """The installed relation_cues.tsv's deal kinds, read once per process, not per title."""
+    return deal_kinds()
+
+
 def title_kind(title: str) -> str | None:
     """The deal kind a signed document names ("соглашение о поставках газа" → поставка).
     Never a sanction: "конвенция о запрете химического оружия" is a treaty, not a measure
     against its parties."""
-    kinds = deal_kinds()
+    kinds = installed_deal_kinds()
     for word in title.split():
         for parse in word_parses(word.lower())[:1]:
             kind = kinds.get(fold(parse.normal_form))
