@@ -922,7 +922,7 @@ def cluster_name(cluster: Cluster, written: bool = True) -> str:
 
 def written_name(mentions: list[Span]) -> str:
     """The name the text gives an organisation, as a reader would write it: a one-word name
-    ("Евросоюз", "Еврокомиссия", "Россельхознадзор") before an acronym ("ЕС", "ЕК") or a name
+    ("Евросоюз", "Еврокомиссия", "Россельхознадзор") before an acronym ("ЕС") or a name
     spelled out in words; then the form used most, then the shorter ("ВОЗ" for "Всемирная
     организация здравоохранения (ВОЗ)"). A name inside a longer one of the same body ("МИД" in
     "МИД России") is not a form of its own."""
@@ -931,8 +931,19 @@ def written_name(mentions: list[Span]) -> str:
         for m in mentions
         if not any(o.start <= m.start and m.end <= o.end and len(o) > len(m) for o in mentions)
     ]
-    forms = Counter(written_as_text(phrase_nominative(m), cased=False) for m in outermost)
+    forms = Counter(map(written_form, outermost))
     return min(forms, key=lambda form: (not is_one_word_name(form), -forms[form], len(form), form))
+
+
+def written_form(mention: Span) -> str:
+    """A mention's name in the nominative as written, except an acronym that the gazetteer
+    lists under a one-word name: "ЕК" reads "Еврокомиссия", while "ЕС", an alias of
+    "Европейский союз", and "ООН", a gazetteer name itself, stay as written."""
+    written = written_as_text(phrase_nominative(mention), cased=False)
+    listed = mention._.norm
+    if written.isupper() and listed and listed != written and is_one_word_name(listed):
+        return listed
+    return written
 
 
 def is_one_word_name(form: str) -> bool:

@@ -166,6 +166,8 @@ def test_positions_on_entities(nlp):
         ("Евросоюз ввёл пошлины. Решение Евросоюза вступит в силу.", "Евросоюз", "Европейский союз"),
         # a one-word name before an acronym the text uses as often or more
         ("Украина и ЕС подписали соглашение. Евросоюз доволен, ЕС готов к работе.", "Евросоюз", "Европейский союз"),
+        # an acronym the gazetteer lists under a one-word name reads as that name
+        ("Украина, Россия и ЕК подписали документы. ЕК готова продолжить.", "Еврокомиссия", "Еврокомиссия"),
         # the acronym before the name spelled out
         ("Всемирная организация здравоохранения (ВОЗ) заявила о вспышке. ВОЗ просит помощи.", "ВОЗ", None),
         # a full name once, its short name after

@@ -185,7 +185,7 @@ class Context:
 
     def state_code(self, entity: int) -> str | None:
         """ISO alpha-3 of the state an entity is or is in: a state's own, a city's
-        ("Брюссель" → BEL), a seat's ("Кремль" → RUS, "Европейская комиссия" → BEL)."""
+        ("Брюссель" → BEL), a seat's ("Кремль" → RUS, "Еврокомиссия" → BEL)."""
         found = self.entities[entity]
         if found["type"] == STATE:
             return found.get("code")
@@ -194,7 +194,7 @@ class Context:
     def code_of_name(self, name: str) -> str | None:
         """The state of a seat or a city by its name (models/landmark_states.tsv first: a seat
         is no city of that name elsewhere), or by the gazetteer name of the organisation the
-        text calls so ("Еврокомиссия" → "Европейская комиссия")."""
+        text calls so ("ЕК" → "Еврокомиссия")."""
         canonical = [e.get("canonical") for e in self.entities.values() if e["name"] == name]
         for key in map(fold, [name, *filter(None, canonical)]):
             code = self.lexicons.landmark_states.get(key) or self.lexicons.city_states.get(key)
