@@ -113,8 +113,8 @@ class Roles:
 
     @property
     def cancelled(self) -> bool:
-        """ "не подписали", "отказались от встречи"."""
-        return bool(self["negation"] or self["refusal"])
+        """ "не подписали", "отказались от встречи", "поставил задачу" (no supply)."""
+        return bool(self["negation"] or self["refusal"] or self["idiom"])
 
 
 class TriggerMatcher:

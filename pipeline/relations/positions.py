@@ -11,6 +11,7 @@ from spacy.tokens import Token
 
 from ..posts import ANY_CLASS, PROFESSION, phrase_headed_by
 from ..schema import MENTIONS_KEY, PERSON, STATE
+from ..ud import SUBJECT_DEPS
 from .context import Context, Found
 from .matching import Roles
 
@@ -63,8 +64,10 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
     России", "Оливер Кан был капитаном сборной": the post and its owner from the post phrase."""
     mentions = list(context.doc.spans.get(MENTIONS_KEY, []))
     for roles in events:
-        holders = context.entities_of(appointed(roles.trigger), {PERSON}) or context.entities_of(
-            roles["holder"], {PERSON}
+        holders = (
+            context.entities_of(appointed(roles.trigger), {PERSON})
+            or context.entities_of(roles["holder"], {PERSON})
+            or [h for verb in roles["verb"] for h in seat_holders(context, verb)]
         )
         if not holders:
             continue
@@ -86,6 +89,28 @@ def appointed(post: Token) -> list[Token]:
     """ "Путин назначил Иванова министром": the object of the verb holds the post, not its
     subject."""
     return [c for c in post.head.children if c.dep_ == "obj"]
+
+
+def seat_holders(context: Context, verb: Token) -> list[int]:
+    """Who holds the post a clause names by its seat ("на посту", "с поста", "в должность",
+    "обязанности"): the one appointed ("назначил Иванова на пост"), else the subject ("Орлов
+    остался на посту"), what "который" stands for, the noun a participle hangs on ("Сидоров,
+    сменивший Кузнецова на посту") or the subject of the verb the clause completes
+    ("Исполняющим обязанности министра назначена Петрова")."""
+    if context.cue_of(verb) == ("holds_position", "predicate"):
+        appointees = context.entities_of([c for c in verb.children if c.dep_ == "obj"], {PERSON})
+        if appointees:
+            return appointees
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    named = context.entities_of(subjects, {PERSON})
+    if named or subjects:
+        relative = (context.relative_antecedent(s, {PERSON}) for s in subjects)
+        return named or [i for i in relative if i is not None]
+    if verb.dep_ == "acl":
+        return context.entities_of([verb.head], {PERSON})
+    if verb.dep_ == "xcomp" and verb.head != verb:
+        return seat_holders(context, verb.head)
+    return []
 
 
 def home_state(context: Context, post: dict, visited: list[Found]) -> int | None:
