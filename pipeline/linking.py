@@ -763,7 +763,12 @@ def resolve_nominal(
         )
 
     if owner_cluster is not None:
-        candidates = [c for c in persons if holds(c) and c.owner == id(owner_cluster)]
+        candidates = [
+            c
+            for c in persons
+            if holds(c)
+            and (c.owner == id(owner_cluster) or heads_ministry(c, owner_cluster, links))
+        ]
     else:
         candidates = [c for c in persons if holds(c)]
         if not candidates and phrase.post_class in FALLBACK_CLASSES and not current:
@@ -773,6 +778,34 @@ def resolve_nominal(
         [(salience(c, phrase.start, context), c) for c in candidates],
         context.thresholds.clear_margin,
     )
+
+
+def heads_ministry(person: Cluster, ministry: Cluster, links: Links) -> bool:
+    """ "глава МИД Армении" is the "министр иностранных дел Армении" the text named before: a
+    title of the person is the ministry's name with "министр" for "министерство", and of the
+    state the ministry's name holds."""
+    name = fold(cluster_name(ministry, written=False)).split()
+    if ministry.label != ORG or name[:1] != ["министерство"]:
+        return False
+    doc = ministry.mentions[0].doc
+    for phrase, owner in person.titles:
+        end = phrase.of_start if phrase.of_start is not None else phrase.end
+        words = fold(doc[phrase.start : end].text).split()
+        state = next((c for c in links.clusters if id(c) == owner), None)
+        if (
+            words[:1] == ["министр"]
+            and len(words) > 1
+            and name[1 : len(words)] == words[1:]
+            and state is not None
+            and state.label == STATE
+            and any(
+                inner.start >= outer.start and inner.end <= outer.end
+                for inner in state.mentions
+                for outer in ministry.mentions
+            )
+        ):
+            return True
+    return False
 
 
 def pronoun_tokens(doc: Doc):
