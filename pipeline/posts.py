@@ -274,7 +274,7 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     ("Президенту Таджикистана Эмомали Рахмону"), or a name before it and a comma
     ("Эмомали Рахмон, президент Таджикистана,"; "Светлана Яковлева - директор фонда,")."""
     head_case = doc[phrase.head].morph.get("Case", [])
-    after = outermost_at(phrase.end, mentions, {PERSON})
+    after = outermost_at(past_gloss(doc, phrase.end), mentions, {PERSON})
     if after is not None and after.root.morph.get("Case", []) == head_case:
         return after
     if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
@@ -283,6 +283,19 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
         if before and (closing in CLOSING_MARKS or in_apposition(doc[phrase.head], before[0])):
             return before[0]
     return None
+
+
+def past_gloss(doc: Doc, position: int, longest: int = 8) -> int:
+    """The token after a short gloss in parentheses that starts at `position` ("главу
+    Российского фонда прямых инвестиций (РФПИ) Кирилла Дмитриева"), else `position`."""
+    if position >= len(doc) or doc[position].text != "(":
+        return position
+    for token in doc[position + 1 : min(position + 1 + longest, len(doc))]:
+        if token.text == ")":
+            return token.i + 1
+        if token.is_punct and not token.is_quote:
+            return position  # "(по его словам, временно)" is an aside, no name
+    return position
 
 
 def in_apposition(post: Token, name: Span) -> bool:

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from spacy.tokens import Token
 
 from ..posts import ANY_CLASS, PROFESSION, phrase_headed_by
-from ..schema import MENTIONS_KEY, PERSON, STATE
+from ..schema import MENTIONS_KEY, ORG, PERSON, STATE
 from ..ud import SUBJECT_DEPS
 from .context import Context, Found
 from .matching import Roles
 
 STATE_POSTS = {"head_of_state", "head_of_government"}
+LEAD_POST = "глава"  # the post of whoever "возглавляет" a body
 
 
 def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
@@ -83,6 +84,21 @@ def predicated_posts(context: Context, events: list[Roles]) -> Iterator[Found]:
             continue
         for holder in holders:
             yield Found("holds_position", holder, owner, roles.trigger.sent, phrase.post)
+
+
+def led_bodies(context: Context, events: list[Roles]) -> Iterator[Found]:
+    """ "Компанию возглавляет Андрей Костин", "Миллер, возглавляющий «Газпром»": the holder is
+    the head ("глава") of what the verb's object names, or of the organisation the parser took
+    for a second subject ("концерн «Укроборонпром» возглавил Айварас Абромавичус")."""
+    for roles in events:
+        if context.cue_of(roles.trigger) != ("holds_position", "lead"):
+            continue
+        bodies = context.parties_of(roles["owned"], {ORG, STATE})
+        if not roles["owned"] and len(roles["subject"]) > 1:
+            bodies = context.parties_of(roles["subject"], {ORG})
+        for holder in seat_holders(context, roles.trigger) if bodies else []:
+            for body in bodies:
+                yield Found("holds_position", holder, body, roles.trigger.sent, LEAD_POST)
 
 
 def appointed(post: Token) -> list[Token]:

@@ -35,7 +35,7 @@ from .context import (
 from .deals import deals
 from .matching import Roles, TriggerMatcher, compile_patterns
 from .meetings import meetings, visits
-from .positions import inferred_positions, positions, predicated_posts
+from .positions import inferred_positions, led_bodies, positions, predicated_posts
 from .trade import trade_targets
 
 SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}  # "deal" has a direction
@@ -137,6 +137,7 @@ class RelationFinder(RuleComponent):
                 *visited,
                 *positions(context, visited),
                 *predicated_posts(context, events),
+                *led_bodies(context, events),
             ],
         )
         found = unique(found)
