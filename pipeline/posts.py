@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from .gazetteer import fold
 from .lexicon import LemmaSequences
 from .names import phrase_nominative
+from .resources import word_parses
 from .rules import tsv_rows
 from .schema import NAME, ORG, PERSON, PLACE, STATE
 
@@ -202,6 +203,10 @@ def right_dependents(
         if fold(token.text) in {"в", "во", "на"} and place and start <= place.root.head.i < end:
             end = place.end  # "посол Японии в России": where the post is held
             continue
+        body = outermost_at(end + 1, mentions, {STATE, ORG})
+        if fold(token.text) == "при" and body and start <= body.root.head.i < end:
+            end = body.end  # "постпред России при ООН": the body the post is accredited to
+            continue
         before_name = tail_before_name(doc, start, end, mentions)
         if before_name is not None:
             end = before_name  # "… по развитию предприятий за рубежом Хэ Джэньвэй"
@@ -275,7 +280,9 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     ("Эмомали Рахмон, президент Таджикистана,"; "Светлана Яковлева - директор фонда,")."""
     head_case = doc[phrase.head].morph.get("Case", [])
     after = outermost_at(past_gloss(doc, phrase.end), mentions, {PERSON})
-    if after is not None and after.root.morph.get("Case", []) == head_case:
+    if after is not None and (
+        after.root.morph.get("Case", []) == head_case or is_indeclinable(doc[phrase.head])
+    ):
         return after
     if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
         before = [m for m in mentions if m.end == phrase.start - 1 and m.label_ == PERSON]
@@ -283,6 +290,12 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
         if before and (closing in CLOSING_MARKS or in_apposition(doc[phrase.head], before[0])):
             return before[0]
     return None
+
+
+def is_indeclinable(word: Token) -> bool:
+    """ "замглавы", "замминистра": a post word of one form, whose case the tagger guesses, so
+    the case of the name after it decides nothing."""
+    return any("Fixd" in parse.tag for parse in word_parses(word.text))
 
 
 def past_gloss(doc: Doc, position: int, longest: int = 8) -> int:
