@@ -8,6 +8,7 @@ when pymorphy3 does not know them in the predicted case ("Токаев" is only 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from spacy.language import Language
@@ -68,14 +69,22 @@ def lemmatize(text: str, pos: str, case: str = "") -> str:
         by_case = [parse for parse in candidates if parse.tag.case in UD_CASE_TO_OC[case]]
         if by_case:
             candidates = by_case
-        elif pos == "PROPN":
-            return text
+        elif pos == "PROPN" and not is_person_noun(candidates):
+            return text  # a name in a form the dictionary lacks stays as written
     if pos == "PROPN":
         named = [parse for parse in candidates if NAME_TAGS & parse.tag.grammemes]
         candidates = named or candidates
         return restore_case(candidates[0].normal_form, text)
     lemma = candidates[0].normal_form
     return restore_case(lemma, text) if text.isupper() and len(text) > 1 else lemma
+
+
+def is_person_noun(parses: Sequence) -> bool:
+    """A common noun for people ("Президенты", "Министры") that the tagger took for a name at
+    the start of a sentence: animate, and no name reading ("Токаев" reads only as "токай")."""
+    return not any(NAME_TAGS & p.tag.grammemes for p in parses) and any(
+        "anim" in p.tag for p in parses
+    )
 
 
 class Lemmatizer:

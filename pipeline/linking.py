@@ -36,6 +36,7 @@ from .posts import (
     post_lexicon,
     role_nouns,
     title_of,
+    titled_group,
 )
 from .resources import word_parses
 from .rules import RuleComponent, RuleFiles, tsv_rows
@@ -606,9 +607,14 @@ def link_references(
     for phrase in find_post_phrases(doc, mentions, context.posts) if titles else []:
         person = title_of(phrase, doc, mentions)
         cluster = links.cluster_of(person) if person is not None else None
+        group = titled_group(phrase, doc, mentions) if cluster is None else []
         if cluster is not None:
             added.append(links.add(cluster, doc, phrase.start, phrase.end, TITLE))
             record_post(cluster, phrase, links)
+        elif group:
+            for name, own_phrase in group:
+                if (named := links.cluster_of(name)) is not None:
+                    record_post(named, own_phrase, links)
         elif is_referential(phrase, doc, context.role_nouns):
             nominals.append(phrase)
     events = [(p.start, p) for p in nominals]

@@ -311,6 +311,78 @@ def past_gloss(doc: Doc, position: int, longest: int = 8) -> int:
     return position
 
 
+def titled_group(
+    phrase: PostPhrase, doc: Doc, mentions: list[Span]
+) -> list[tuple[Span, PostPhrase]]:
+    """ "Президенты России и Китая Владимир Путин и Си Цзиньпин": a plural post before names
+    joined by "и" or commas gives each name the post (in the singular), of the state or
+    organisation in the same place of the list, or of the one the post names when it names
+    one; none when the names are fewer than two or the owners neither one nor as many."""
+    if not may_be_plural(doc[phrase.head]):
+        return []
+    owners, end = coordinated_owners(phrase, doc, mentions)
+    names = name_run(past_gloss(doc, end), doc, mentions)
+    if len(names) < 2 or len(owners) not in (0, 1, len(names)):
+        return []
+    post = singular_post(phrase.post, doc[phrase.head])
+    group = []
+    for index, name in enumerate(names):
+        owner = owners[index] if len(owners) == len(names) else next(iter(owners), None)
+        of = (owner.start, owner.end, owner.label_) if owner is not None else (None, None, None)
+        own = PostPhrase(phrase.start, end, phrase.head, post, phrase.post_class, *of)
+        group.append((name, own))
+    return group
+
+
+def coordinated_owners(
+    phrase: PostPhrase, doc: Doc, mentions: list[Span]
+) -> tuple[list[Span], int]:
+    """The owners a plural post names, its own and those joined to it by "и" or commas
+    ("России и Китая"), and where the list ends. An owner of another kind than the post's own
+    ("МИД Армении и Азербайджана") leaves no owner to give."""
+    if phrase.of_start is None:
+        return [], phrase.end
+    own = outermost_at(phrase.of_start, mentions, {STATE, ORG})
+    owners, end = ([own] if own is not None else []), phrase.end
+    while end + 1 < len(doc) and doc[end].text in {",", "и"}:
+        joined = outermost_at(end + 1, mentions, {STATE, ORG, PLACE})
+        if joined is None:
+            break
+        owners.append(joined)
+        end = joined.end
+    if len({owner.label_ for owner in owners}) > 1:
+        return [], end
+    return owners, end
+
+
+def singular_post(post: str, head: Token) -> str:
+    """ "министры иностранных дел" → "министр иностранных дел": the head word's lemma."""
+    words = post.split()
+    return " ".join(fold(head.lemma_) if fold(w) == fold(head.text) else w for w in words)
+
+
+def may_be_plural(word: Token) -> bool:
+    """The tagger's plural, or a plural reading pymorphy3 gives the word ("Президенты", which
+    the tagger may take for a name)."""
+    if "Plur" in word.morph.get("Number", []):
+        return True
+    return any(parse.tag.number == "plur" for parse in word_parses(word.text))
+
+
+def name_run(index: int, doc: Doc, mentions: list[Span]) -> list[Span]:
+    """The person names from `index` on, joined by "и" or commas ("Сергей Лавров и Константин
+    Грищенко")."""
+    names = []
+    while (name := outermost_at(index, mentions, {PERSON})) is not None:
+        names.append(name)
+        index = name.end
+        if index < len(doc) and doc[index].text in {",", "и"}:
+            index += 1
+        else:
+            break
+    return names
+
+
 def in_apposition(post: Token, name: Span) -> bool:
     """The parse hangs the post on the name ("Светлана Яковлева - директор института и …")."""
     return post.dep_ == "appos" and name.start <= post.head.i < name.end

@@ -95,6 +95,12 @@ def has(found, relation, a, b, symmetric=True):
         ("Исполняющим обязанности министра финансов Казахстана назначена Ольга Петрова.", "holds_position", "Ольга Петрова", "Казахстан", "министр"),
         # a title with its body's short name in parentheses before the name
         ("Об этом сообщил глава Федеральной таможенной службы (ФТС) Владимир Булавин.", "holds_position", "Владимир Булавин", "ФТС", "глава"),
+        # a plural title before coordinated names: each name its post, of the state in the
+        # same place of the list, and all of them the subject
+        ("Президенты России и Китая Владимир Путин и Си Цзиньпин провели переговоры.", "holds_position", "Си Цзиньпин", "Китай", "президент"),
+        ("Президенты России и Китая Владимир Путин и Си Цзиньпин провели переговоры.", "met_with", "Владимир Путин", "Си Цзиньпин", None),
+        ("Министры иностранных дел России и Украины Сергей Лавров и Константин Грищенко подписали меморандум.", "holds_position", "Константин Грищенко", "Украина", "министр иностранных дел"),
+        ("Главы МИД Армении и Азербайджана Арарат Мирзоян и Джейхун Байрамов встретились в Алма-Ате.", "met_with", "Арарат Мирзоян", "Джейхун Байрамов", "Алма-Ата"),
         # a post accredited "при" a body; an indeclinable post word; "экс-" of any post
         ("Постпред России при ООН Василий Небензя выступил в Совбезе.", "holds_position", "Василий Небензя", "Россия", "постпред"),
         ("Замглавы МИД РФ Сергей Рябков прокомментировал переговоры.", "holds_position", "Сергей Рябков", "МИД РФ", "замглавы"),
@@ -452,6 +458,12 @@ def test_a_trip_is_not_called_a_visit(nlp):
     found = relations(nlp, "Официальная поездка Владимира Путина в Китай продлится два дня.")
     row = has(found, "visited", "Владимир Путин", "Китай", symmetric=False)
     assert row is not None and row["attribute"] is None, found
+
+
+def test_a_singular_title_is_not_shared_by_the_next_name(nlp):
+    found = relations(nlp, "Президент России Владимир Путин и Си Цзиньпин провели переговоры.")
+    posts = {(r["subject"], r["object"]) for r in found if r["relation"] == "holds_position"}
+    assert posts == {("Владимир Путин", "Россия")}
 
 
 def test_posts_and_deals_of_one_pair_are_told_apart(nlp):

@@ -115,6 +115,7 @@ class Context:
             m for m in doc.spans.get(MENTIONS_KEY, []) if m._.entity_id is not None
         )
         self.entities = {entity["id"]: entity for entity in doc._.entities}
+        self.titled_groups = titled_groups(doc._.posts)
 
     def cue_of(self, token: Token) -> tuple[str, str]:
         """(relation, role) of a cue word, else empty strings."""
@@ -255,8 +256,18 @@ class Context:
         return max(found, key=len)._.entity_id if found else None
 
     def entities_of(self, tokens: list[Token], types: set[str]) -> list[int]:
-        """Entities named by tokens and the tokens coordinated with them ("Токаев и Рахмон")."""
-        return named_by(tokens, lambda t: self.entity_at(t, types))
+        """Entities named by tokens and the tokens coordinated with them ("Токаев и Рахмон"),
+        and the persons a plural title names ("Президенты России и Китая Владимир Путин и Си
+        Цзиньпин", however the parser hung the names)."""
+        found = named_by(tokens, lambda t: self.entity_at(t, types))
+        if PERSON in types:
+            found += [
+                person
+                for token in tokens
+                if self.entity_at(token, types) is None
+                for person in self.titled_groups.get(token.i, [])
+            ]
+        return list(dict.fromkeys(found))
 
     def parties_of(self, tokens: list[Token], types: set[str]) -> list[int]:
         """A deal's parties: the entities the tokens name ("компания Google": its name), or
@@ -354,6 +365,19 @@ def is_future(token: Token) -> bool:
     return "Fut" in token.morph.get("Tense", []) or any(
         c.dep_ in {"aux", "aux:pass"} and fold(c.text).startswith("буд") for c in token.children
     )
+
+
+def titled_groups(posts: list[dict]) -> dict[int, list[int]]:
+    """Token → the persons one plural title gives a post to, for each token of that title."""
+    holders: dict[tuple[int, int], list[int]] = {}
+    for post in posts:
+        holders.setdefault((post["start"], post["end"]), []).append(post["entity_id"])
+    return {
+        token: persons
+        for (start, end), persons in holders.items()
+        if len(set(persons)) > 1
+        for token in range(start, end)
+    }
 
 
 def named_by(tokens: list[Token], find: Callable[[Token], int | None]) -> list[int]:

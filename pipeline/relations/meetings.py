@@ -101,6 +101,9 @@ def participant_ids(context: Context, tokens: list[Token]) -> list[int]:
     ids = []
     for token in tokens:
         for each in [token, *token.conjuncts]:
+            if each.i in context.titled_groups:  # "Президенты России и Китая Путин и Си"
+                ids.extend(context.titled_groups[each.i])
+                continue
             named = context.named_party(each, PARTICIPANTS)
             if named is None:  # "Бойко, который приезжал в Сочи"
                 named = context.relative_antecedent(each, PARTICIPANTS)
