@@ -491,7 +491,24 @@ def organization_form(mention: Span, mentions: list[Span]) -> tuple[str, str | N
         ),
         None,
     )
-    return group_key(inner)[1], state._.code if state is not None else None
+    base = quoted_core(inner) or group_key(inner)[1]
+    return base, state._.code if state is not None else None
+
+
+def quoted_core(mention: Span) -> str | None:
+    """ "Госкорпорация «Росатом»", "агентство «Узатом»": a descriptor noun before a name in
+    quote marks names the organisation by that name (folded), so it is one with "Росатом"."""
+    doc = mention.doc
+    opening = next((t.i for t in mention if t.text in QUOTES), None)
+    closed = mention[-1].text in QUOTES  # or the closing mark the tagger left outside
+    if opening is None or opening == mention.start or opening == mention.end - 1:
+        return None
+    if not closed and (mention.end >= len(doc) or doc[mention.end].text not in QUOTES):
+        return None
+    if not all(t.pos_ in {"NOUN", "ADJ", "PROPN"} for t in doc[mention.start : opening]):
+        return None
+    core = doc[opening + 1 : mention.end - closed]
+    return " ".join(fold(t.text) for t in core) if len(core) else None
 
 
 def is_abbreviation(base: str) -> bool:
