@@ -281,7 +281,9 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     head_case = doc[phrase.head].morph.get("Case", [])
     after = outermost_at(past_gloss(doc, phrase.end), mentions, {PERSON})
     if after is not None and (
-        after.root.morph.get("Case", []) == head_case or is_indeclinable(doc[phrase.head])
+        after.root.morph.get("Case", []) == head_case
+        or is_indeclinable(doc[phrase.head])
+        or same_animate_form(doc[phrase.head], after.root)
     ):
         return after
     if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
@@ -290,6 +292,19 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
         if before and (closing in CLOSING_MARKS or in_apposition(doc[phrase.head], before[0])):
             return before[0]
     return None
+
+
+def same_animate_form(post: Token, name: Token) -> bool:
+    """ "президента Франции Эммануэля Макрона": the accusative of a man is the genitive's
+    form, and the tagger may read the post one way and the name the other (not "дочь
+    президента Даригу Назарбаеву", whose name has an accusative of its own)."""
+    cases = {*post.morph.get("Case", []), *name.morph.get("Case", [])}
+    if cases != {"Gen", "Acc"}:
+        return False
+    return all(
+        {"gent", "accs"} <= {parse.tag.case for parse in word_parses(word.text)}
+        for word in (post, name)
+    )
 
 
 def is_indeclinable(word: Token) -> bool:
