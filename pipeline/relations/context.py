@@ -138,6 +138,8 @@ class Context:
         for _ in range(3):  # the event word, then up to two heads it is the argument of
             if is_future(token) or (token is not trigger and self.plan_role(token) == "governor"):
                 return PLANNED
+            if token.dep_ == "nmod" and self.plan_role(token.head) == "governor":
+                return PLANNED  # "подготовка визита", "приглашение к переговорам"
             if not is_argument(token) or token.head is token:
                 break
             token = token.head
