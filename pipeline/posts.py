@@ -336,6 +336,10 @@ def titled_group(
     if not may_be_plural(doc[phrase.head]):
         return []
     owners, end = coordinated_owners(phrase, doc, mentions)
+    while end < len(doc) and doc[end].pos_ in {"NUM", "DET", "ADJ", "NOUN"} and not owners:
+        if "Gen" not in doc[end].morph.get("Case", []):
+            break
+        end += 1  # "министры иностранных дел двух стран Арарат Мирзоян и …"
     names = name_run(past_gloss(doc, end), doc, mentions)
     if len(names) < 2 or len(owners) not in (0, 1, len(names)):
         return []

@@ -150,17 +150,31 @@ class Context:
 
     def article_parties(self) -> list[int]:
         """The two states the article is about, for "стороны", "страны" or a document signed
-        with nobody named: the two most mentioned, when a third is clearly mentioned less
-        (else nothing: the text does not say which two)."""
-        states = sorted(
-            (e for e in self.entities.values() if e["type"] == STATE),
-            key=lambda e: -e["mentions"],
-        )
-        if len(states) < 2 or states[1]["mentions"] < 2:
+        with nobody named: the two the text says most of (`state_weights`), when a third is
+        clearly said less of (else nothing: the text does not say which two)."""
+        weights = self.state_weights()
+        states = sorted(weights, key=lambda state: -weights[state])
+        if len(states) < 2 or weights[states[1]] < 2:
             return []
-        if len(states) > 2 and states[2]["mentions"] >= states[1]["mentions"]:
+        if len(states) > 2 and weights[states[2]] >= weights[states[1]]:
             return []
-        return [states[0]["id"], states[1]["id"]]
+        return states[:2]
+
+    def state_weights(self) -> dict[int, int]:
+        """How much the text says of each state it names: its own mentions, those of the
+        people whose post is of it ("Президент Узбекистана Шавкат Мирзиёев … Мирзиёев") and
+        those of its cities ("прибыл в Душанбе")."""
+        weights = {i: e["mentions"] for i, e in self.entities.items() if e["type"] == STATE}
+        by_name = {self.entities[i]["name"]: i for i in weights}
+        by_code = {self.entities[i].get("code"): i for i in weights}
+        for entity in self.entities.values():
+            if entity["type"] == PERSON and entity.get("position_of") in by_name:
+                weights[by_name[entity["position_of"]]] += entity["mentions"]
+            elif entity["type"] == PLACE:
+                state = by_code.get(self.code_of_name(entity["name"]))
+                if state is not None:
+                    weights[state] += entity["mentions"]
+        return weights
 
     def is_collective(self, token: Token) -> bool:
         """ "стороны", "страны": a plural standing for the parties the article is about."""
