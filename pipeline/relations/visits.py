@@ -250,7 +250,7 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
             found = reflexive_owner(context, token)
         if found is not None:
             return [found]
-    after = [t for t in roles["owner"] if t.i > roles.trigger.i]
+    after = [t for t in roles["owner"] if t.i > roles.trigger.i and not has_case(t)]
     for token in after:
         found = context.entity_at(token, PARTICIPANTS)
         if found is None and context.cue_of(token) == GROUP:  # "визит делегации Китая"
