@@ -207,6 +207,17 @@ class Context:
         mentions = self.mentions.covering(token.i)
         return any(t.lemma_ == lemma for m in mentions for t in m)
 
+    def location_before(self, token: Token) -> int | None:
+        """What "там" points back to: the last place or state named after "в"/"на" ("прибыл в
+        Вашингтон"), in its sentence or the `anaphor_window` before."""
+        for candidate in reversed(self.doc[self.window_start(token) : token.i]):
+            if preposition(candidate, LOCATED) is None:
+                continue
+            found = self.entity_at(candidate, {PLACE, STATE})
+            if found is not None:
+                return found
+        return None
+
     def named_before(self, token: Token, types: set[str], skip: set[int]) -> int | None:
         for candidate in reversed(self.doc[self.window_start(token) : token.i]):
             found = self.entity_at(candidate, types)

@@ -147,12 +147,15 @@ def near(context: Context, meeting: Meeting, roles: Roles) -> bool:
 
 
 def meeting_place(context: Context, roles: Roles) -> int | None:
-    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры": the first
-    place, state or organisation named."""
+    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры", "прибыл в
+    Баку, где встретился": the first place, state or organisation named; "там": the place told
+    before."""
     own = [t for t in roles["place"] if not in_other_clause(t, roles.trigger)]
     ids = context.entities_of(own, VENUES) or context.entities_of(roles["venue"], VENUES)
     if not ids:  # "в резиденции президента США Кэмп-Дэвид": the place inside the site's phrase
         ids = [i for i in map(context.place_within, [*own, *roles["venue"]]) if i is not None]
+    if not ids and roles["there"]:  # "прибыл в Вашингтон. Там он провёл переговоры"
+        ids = [i for i in [context.location_before(roles.trigger)] if i is not None]
     return ids[0] if ids else None
 
 

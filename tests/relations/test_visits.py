@@ -114,3 +114,20 @@ def test_announced_visits_are_planned(nlp, text, expected):
 def test_no_visit(nlp, text):
     rows = visits(nlp, text)
     assert not pairs(rows), rows
+
+
+# fmt: off
+@pytest.mark.parametrize(
+    ("text", "pair", "place"),
+    [
+        # talks "где"/"там" after the visitor arrived: the place he came to, his subject for "где встретился"
+        ("Президент Казахстана Касым-Жомарт Токаев прибыл в Баку, где встретился с президентом Азербайджана Ильхамом Алиевым.", ("Касым-Жомарт Токаев", "Ильхам Алиев"), "Баку"),
+        ("Премьер-министр Венгрии Виктор Орбан приехал в Пекин, где провёл переговоры с Си Цзиньпином.", ("Виктор Орбан", "Си Цзиньпин"), "Пекин"),
+        ("Канцлер Германии Фридрих Мерц прилетел в Вашингтон из Берлина. Там он провёл переговоры с президентом США Дональдом Трампом.", ("Фридрих Мерц", "Дональд Трамп"), "Вашингтон"),
+    ],
+)
+# fmt: on
+def test_talks_where_the_visitor_came(nlp, text, pair, place):
+    rows = [r for r in nlp(text)._.relations if r["relation"] == "met_with"]
+    found = [r for r in rows if {r["subject"], r["object"]} == set(pair)]
+    assert found and found[0]["attribute"] == place, rows
