@@ -153,8 +153,9 @@ def visit_status(context: Context, roles: Roles, role: str) -> str | None:
     of who attended or stayed ("примет участие в форуме"), a clause on a visit noun ("поездка,
     которую он совершит"); else None, and the visit's sentence tells (`stage.with_status`:
     "визит запланирован")."""
-    if role == "verb":
-        return context.status_of(roles.trigger)
+    if role == "verb":  # a gerund is as done as its verb: "побывав на могиле, он покинет город"
+        gerund = "Conv" in roles.trigger.morph.get("VerbForm", [])
+        return context.status_of(roles.trigger.head if gerund else roles.trigger)
     if role == "noun":  # "о поездке в Индию, которую он совершит в мае"
         planned = any(context.status_of(c) == PLANNED for c in visit_clauses(roles))
         return PLANNED if planned else None
@@ -188,12 +189,14 @@ def attendance_verb(roles: Roles) -> Token | None:
 
 
 def away(context: Context, visitor: int, place: int, role: str) -> bool:
-    """A stay is a visit only for a person whose post's state the text gives and who is out of
-    it ("премьер-министр Армении, находящийся в Париже"); an event or its guests only for whom
-    the place is not home ("президент России" at a forum in Moscow travelled nowhere)."""
+    """A stay, or being among an event's guests or participants, is a visit only for a person
+    whose post's state the text gives and who is out of it ("премьер-министр Армении,
+    находящийся в Париже", "в числе гостей — премьер-министр Японии"); speaking at an event only
+    for whom the place is not home ("президент России" at a forum in Moscow travelled
+    nowhere)."""
     home = context.home_state(visitor) or context.post_seat(visitor)
     there = context.state_code(place)
-    if role == "stay":
+    if role in {"stay", "guest"}:
         is_person = context.entities[visitor]["type"] == PERSON
         return is_person and home is not None and there is not None and home != there
     return home is None or there is None or home != there
