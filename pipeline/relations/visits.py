@@ -34,6 +34,7 @@ REFLEXIVE = "свой"  # "своего визита": the visit of the clause's
 OWN_VISITOR = {"verb", "event", "stay"}  # roles whose visitor is the subject, not the clause's
 GROUP = ("visited", "group")  # "делегация": who it is made of
 LED_BY = ("во", "главе", "с")  # "делегация во главе с министром X"
+LED_BY_GAP = 4  # how far after "делегация" its "во главе с" may start ("делегация Китая во …")
 LED_BY_WORDS = 5  # how far after "во главе с" the leader's name may end
 AWAY = {"stay", "event", "guest"}  # a stay or an event is a visit only away from home
 HOST_EVENT = {"visited/event", "met_with/noun"}  # what is "held" somewhere: форум, саммит
@@ -100,7 +101,7 @@ def visitor_ids(context: Context, tokens: list[Token]) -> list[int]:
 def delegation(context: Context, token: Token) -> list[int]:
     """Who a delegation is: the people named in its phrase (who lead or make it up), else the
     side of its genitive or adjective ("делегация Казахстана", "китайская делегация")."""
-    phrase = [t for t in token.subtree if t != token and t.dep_ != "conj"]
+    phrase = [t for t in token.subtree if t != token and t.dep_ != "conj" and own(t, token)]
     people = context.entities_of([*phrase, *led_by(token)], {PERSON})
     if people:
         return people
@@ -108,15 +109,27 @@ def delegation(context: Context, token: Token) -> list[int]:
     return context.entities_of(sides, SIDES)
 
 
+def own(word: Token, group: Token) -> bool:
+    """A word of the delegation's own phrase ("возглавляемая министром X"), not of a relative
+    clause about it ("делегация, которую принял президент Y")."""
+    while word != group:
+        if word.dep_ == "acl:relcl":
+            return False
+        word = word.head
+    return True
+
+
 def led_by(token: Token) -> list[Token]:
-    """The words after "во главе с" right after a delegation, read by position, as the parser
-    often hangs the phrase on the verb ("делегация во главе с госсекретарём X прибыла")."""
-    start = token.i + 1
-    words = [fold(t.text) for t in token.doc[start : start + len(LED_BY)]]
-    if words != list(LED_BY):
-        return []
-    start += len(LED_BY)
-    return list(token.doc[start : min(start + LED_BY_WORDS, token.sent.end)])
+    """The words after "во главе с" soon after a delegation ("делегация Китая во главе с
+    вице-премьером X"), read by position, as the parser often hangs the phrase on the verb."""
+    doc, end = token.doc, token.sent.end
+    for start in range(token.i + 1, min(token.i + 1 + LED_BY_GAP, end)):
+        if doc[start].pos_ == "VERB":
+            break
+        if [fold(t.text) for t in doc[start : start + len(LED_BY)]] == list(LED_BY):
+            start += len(LED_BY)
+            return list(doc[start : min(start + LED_BY_WORDS, end)])
+    return []
 
 
 def first_subjects(tokens: list[Token]) -> list[Token]:
