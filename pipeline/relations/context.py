@@ -39,9 +39,9 @@ POSTED_ABROAD = {"ambassador", "envoy"}  # post classes (posts.tsv) of who lives
 HELD = ("event", "held")  # "проходит", "состоялся": where an event is held (relation_cues.tsv)
 PLACE_KIND = ("place", "kind")  # "остров", "город": a place named before (relation_cues.tsv)
 LOCATED = {"в", "во", "на"}  # "завод в Туле": where a site is
-CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "город, где жили его предки"
+CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
 CLAUSE_DEPS = CLAUSES | {"advcl", "ccomp", "parataxis"}
-TOPIC_WORDS = ABOUT | {"по", "насчет"}  # "переговоры по ситуации в Сирии": what, not where
+TOPIC_WORDS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
 WITHIN_STEPS = 3  # how deep in a site's phrase its place may be
 
 

@@ -18,17 +18,13 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..schema import ORG, PERSON, PLACE, STATE
-from ..ud import ABOUT, preposition
-from .context import DONE, PARTICIPANTS, PLANNED, Context, Found, pairs
+from ..ud import preposition
+from .context import CLAUSES, DONE, PARTICIPANTS, PLANNED, TOPIC_WORDS, Context, Found, pairs
 from .matching import Roles
 
-DESTINATIONS = {STATE, PLACE}
 SIDES = {STATE, ORG}  # "с представителями КНР", "руководители Ruhrgas": the side they speak for
 VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
 PHONE = "телефон"  # the attribute of a meeting held by phone
-CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
-TOPICS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
-REFLEXIVE = "свой"  # "своего визита": the visit of the clause's subject
 
 
 @dataclass(frozen=True)
@@ -168,7 +164,7 @@ def in_other_clause(place: Token, trigger: Token) -> bool:
     while token != trigger and token.head != token:
         if token.dep_ in CLAUSES and token.head != trigger:
             return True
-        if token is not place and preposition(token, TOPICS) is not None:
+        if token is not place and preposition(token, TOPIC_WORDS) is not None:
             return True
         token = token.head
     return False

@@ -47,6 +47,7 @@ class Held:
 
     token: int  # the verb's position in the doc
     place: int
+    event: str | None  # the event word's folded lemma ("форум"), None for a name ("ВЭФ-2017")
 
 
 def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
@@ -60,15 +61,15 @@ def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
         status = visit_status(context, roles, role)
         for visitor in visitors:
             targets = destinations(context, places, visitor)
-            if not targets and role in {"event", "guest"}:
-                targets = held_before(context, held, roles.trigger)
+            if not targets and (role in {"event", "guest"} or to_event(context, places)):
+                targets = held_before(context, held, roles.trigger, event_word(context, roles))
             for target in targets:
                 if role in AWAY and not away(context, visitor, target, role):
                     continue
                 yield Found("visited", visitor, target, roles.trigger.sent, kind, status=status)
     yield from guest_visits(context, events)
     yield from visits_abroad(
-        context, events, lambda t: next(iter(held_before(context, held, t)), None)
+        context, events, lambda t: next(iter(held_before(context, held, t, fold(t.lemma_))), None)
     )
 
 
@@ -220,28 +221,54 @@ def held_events(context: Context, events: list[Roles]) -> list[Held]:
     of nothing else: "ВЭФ-2017") held in a place."""
     found = []
     for roles in context.of_relation(events, "event"):
-        if not any(is_event_name(context, s) for s in roles["subject"]):
-            continue
         places = context.entities_of(roles["destination"], DESTINATIONS)
-        if places:
-            found.append(Held(roles.trigger.i, places[0]))
+        named = [s for s in roles["subject"] if is_event_name(context, s)]
+        if places and named:
+            word = named[0]
+            event = fold(word.lemma_) if is_event_word(context, word) else None
+            found.append(Held(roles.trigger.i, places[0], event))
     return found
 
 
 def is_event_name(context: Context, subject: Token) -> bool:
     """ "форум", "саммит", or a name that is no person, state or place ("ВЭФ-2017")."""
-    relation, role = context.cue_of(subject)
-    if f"{relation}/{role}" in HOST_EVENT:
+    if is_event_word(context, subject):
         return True
     return subject.pos_ == "PROPN" and context.entity_at(subject, {PERSON, STATE, PLACE}) is None
 
 
-def held_before(context: Context, held: list[Held], trigger: Token) -> list[int]:
+def to_event(context: Context, places: list[Token]) -> bool:
+    """ "приехал на форум": the visit went to an event, wherever it is held."""
+    return any(is_event_word(context, t) for t in places)
+
+
+def is_event_word(context: Context, token: Token) -> bool:
+    return "/".join(context.cue_of(token)) in HOST_EVENT
+
+
+def held_before(context: Context, held: list[Held], trigger: Token, event: str | None) -> list[int]:
     """The place of the event held last before the trigger, in its sentence or the
-    `anaphor_window` before."""
+    `anaphor_window` before: an event of that word ("Саммит прошёл в Астане. На саммит …"),
+    or one told by its name ("ВЭФ проходит во Владивостоке. В форуме …"); any event when the
+    trigger names none ("Среди гостей — …")."""
     start = context.window_start(trigger)
-    places = [h.place for h in held if start <= h.token < trigger.i]
+    places = [
+        h.place
+        for h in held
+        if start <= h.token < trigger.i and (event is None or h.event in {None, event})
+    ]
     return places[-1:]
+
+
+def event_word(context: Context, roles: Roles) -> str | None:
+    """The event a visit or a guest list is about: the trigger ("в форуме"), the event a visit
+    went to ("приехал на форум") or whose guests these are ("гостей форума"); None when the
+    guests' event is unnamed."""
+    if context.cue_of(roles.trigger)[1] == "event":
+        return fold(roles.trigger.lemma_)
+    candidates = [*roles["destination"], *roles.trigger.children]
+    events = [t for t in candidates if is_event_word(context, t)]
+    return fold(events[0].lemma_) if events else None
 
 
 def guest_visits(context: Context, events: list[Roles]) -> Iterator[Found]:
