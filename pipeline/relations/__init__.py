@@ -5,7 +5,7 @@ spaCy DependencyMatcher patterns (models/relation_patterns.json) find, around ea
 models/relation_cues.tsv, the words that fill its roles (signer, document, partner, visitor,
 actor, holder…) (`matching`); the families turn those words into entities through entity
 linking (`context`), so "Токаев и Рахмон подписали договор" and "в ходе его визита в
-Таджикистан" name entities, not strings: `agreements`, `meetings` (and visits), `trade` (and
+Таджикистан" name entities, not strings: `agreements`, `meetings`, `visits`, `trade` (and
 money), `deals`, `positions`. The component, its rows and its factory are in `stage`.
 
 Negated or refused events ("не подписали", "отказался от встречи") yield nothing. Symmetric

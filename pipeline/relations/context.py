@@ -16,7 +16,7 @@ from ..posts import PostLexicon
 from ..quotes import CueLexicon, is_cue_verb
 from ..rules import tsv_rows
 from ..schema import MENTIONS_KEY, ORG, PERSON, PLACE, STATE
-from ..ud import MODIFIERS, NAME_PARTS, in_subject, phrase_head, preposition
+from ..ud import ABOUT, MODIFIERS, NAME_PARTS, in_subject, phrase_head, preposition
 from .matching import Roles, folded_key
 
 PARTICIPANTS = {PERSON, STATE, ORG}
@@ -34,7 +34,15 @@ CALLED_FOR = {"за", "к"}
 # an event word after "на" is when its head happens: "решить на переговорах", "заявил на встрече"
 HELD_AT = {"на"}
 RELATIVES = {"который"}  # "Бойко, который приезжал": the entity before it
+RELATIVE_WORDS = RELATIVES | {"где", "куда", "откуда"}  # "посёлок, где жили его предки"
 POSTED_ABROAD = {"ambassador", "envoy"}  # post classes (posts.tsv) of who lives where he serves
+HELD = ("event", "held")  # "проходит", "состоялся": where an event is held (relation_cues.tsv)
+PLACE_KIND = ("place", "kind")  # "остров", "город": a place named before (relation_cues.tsv)
+LOCATED = {"в", "во", "на"}  # "завод в Туле": where a site is
+CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
+CLAUSE_DEPS = CLAUSES | {"advcl", "ccomp", "parataxis"}
+TOPIC_WORDS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
+WITHIN_STEPS = 3  # how deep in a site's phrase its place may be
 
 
 @dataclass(frozen=True)
@@ -188,11 +196,83 @@ class Context:
         singular = "Sing" in token.morph.get("Number", [])
         if not (singular and self.cue_of(token) == ("parties", "collective")):
             return None
+        return self.named_before(token, {STATE}, skip)
+
+    def place_referred(self, token: Token) -> int | None:
+        """The place a bare kind noun stands for ("визит на острова" after "Южные Курилы",
+        "в городе" after "прилетел в Тулу"): in its sentence or the `anaphor_window` before, the
+        last place whose name is made with that noun ("Курильские острова"), else the last
+        place named, a subject aside ("Токио осудил поездку на острова": a government speaking).
+        A kind noun that says which one it is ("город, где жили его предки", "город детства") is
+        a new place."""
+        if self.cue_of(token) != PLACE_KIND:
+            return None
+        if any(c.dep_ in CLAUSES or is_qualifier(c) for c in token.children):
+            return None
+        after = [t for t in self.doc[token.i + 1 : token.i + 3] if not t.is_punct]
+        if after and fold(after[0].lemma_) in RELATIVE_WORDS:  # the parser missed the clause
+            return None
+        start = self.window_start(token)
+        before = [t for t in reversed(self.doc[start : token.i]) if not in_subject(t)]
+        places = [(t, self.entity_at(t, {PLACE})) for t in before]
+        named = [(t, i) for t, i in places if i is not None]
+        same_kind = (i for t, i in named if self.names_kind(t, token.lemma_))
+        return next(same_kind, named[0][1] if named else None)
+
+    def names_kind(self, token: Token, lemma: str) -> bool:
+        """ "Курильские острова" for "острова": a name made with the kind noun."""
+        mentions = self.mentions.covering(token.i)
+        return any(t.lemma_ == lemma for m in mentions for t in m)
+
+    def location_before(self, token: Token) -> int | None:
+        """What "там" points back to: the last place or state named after "в"/"на" ("прибыл в
+        Вашингтон"), in its sentence or the `anaphor_window` before."""
         for candidate in reversed(self.doc[self.window_start(token) : token.i]):
-            found = self.entity_at(candidate, {STATE})
+            if preposition(candidate, LOCATED) is None:
+                continue
+            found = self.entity_at(candidate, {PLACE, STATE})
+            if found is not None:
+                return found
+        return None
+
+    def named_before(self, token: Token, types: set[str], skip: set[int]) -> int | None:
+        for candidate in reversed(self.doc[self.window_start(token) : token.i]):
+            found = self.entity_at(candidate, types)
             if found is not None and found not in skip:
                 return found
         return None
+
+    def place_within(self, token: Token) -> int | None:
+        """The place named inside the phrase of a site, building or event ("завод в
+        Вольфсбурге", "резиденции президента США Кэмп-Дэвид", "мэрии Москвы"): the first place
+        below it with "в"/"на" or no preposition, or state with "в"/"на" (a bare genitive state
+        owns the site: "посольство России"), outside clauses and topics ("по ситуации в
+        Сирии")."""
+        for candidate in token.subtree:
+            if candidate == token or not self.is_within(candidate, token):
+                continue
+            found = self.entity_at(candidate, {PLACE, STATE})
+            if found is None:
+                continue
+            marker = next((fold(c.text) for c in candidate.children if c.dep_ == "case"), None)
+            located = marker in LOCATED
+            if located or (marker is None and self.entities[found]["type"] == PLACE):
+                return found
+        return None
+
+    def is_within(self, candidate: Token, phrase: Token) -> bool:
+        """The candidate hangs on the phrase's word within `WITHIN_STEPS`, through no topic and
+        no clause but one that says where it is held ("выставку, проходящую в Абу-Даби")."""
+        token = candidate
+        for _ in range(WITHIN_STEPS):
+            if preposition(token, TOPIC_WORDS) is not None:
+                return False
+            if token.dep_ in CLAUSE_DEPS and self.cue_of(token) != HELD:
+                return False
+            token = token.head
+            if token == phrase:
+                return True
+        return False
 
     def own_states(self, person: int) -> set[int]:
         """The state whose post the person holds ("президент Франции"), as the linking stage
@@ -368,6 +448,12 @@ class Context:
         return self.is_org_noun(token) and not any(
             c.dep_ in MODIFIERS and fold(c.lemma_) not in DEMONSTRATIVES for c in token.children
         )
+
+
+def is_qualifier(token: Token) -> bool:
+    """ "город детства": a genitive that says which place, unlike a person the parser hung there
+    ("поездка на острова премьер-министра")."""
+    return token.dep_ == "nmod" and token.morph.get("Animacy", []) != ["Anim"]
 
 
 def is_argument(token: Token) -> bool:

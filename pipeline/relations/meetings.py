@@ -1,38 +1,30 @@
-"""met_with and visited.
+"""met_with, and the visits its talks tell of (the rest of visited is `visits`).
 
 - met_with: every pair of the subjects of "встретиться" (or "обсудить/поговорить" with a
   partner), of the clause holding "переговоры/встречу", the genitives of "встреча Путина и Си",
   whoever took part ("в которых участвовали", "во встрече принял участие") and whoever the
-  meeting is "с"; the place ("в Пекине", "в Москве прошли переговоры") or "телефон" as attribute;
-- visited: the visitor of "визит/посетить/прибыть/побывать" (subject, "который", the person a
-  participle describes, possessive "его визит", genitive "визит Путина") and the state or place
-  visited ("страна" for the state named before), the kind of visit as attribute; a host's guest
-  visited where he was received; who spoke or took part at an event held somewhere ("выступил на
-  форуме в Давосе") was there; so was a participant of talks or a signing held in a state not his
-  own ("премьер-министр Испании" at talks "в Кремле", "премьер-министр Украины подписала в
-  Брюсселе"): the state of his post against the state of the place (`Context.state_code`).
+  meeting is "с"; the place ("в Пекине", "в Москве прошли переговоры", the place inside a site's
+  phrase: "в резиденции Кэмп-Дэвид") or "телефон" as attribute;
+- visited: a participant of talks or a signing held in a state not his own ("премьер-министр
+  Испании" at talks "в Кремле", "премьер-министр Украины подписала в Брюсселе"): the state of his
+  post against the state of the place (`Context.state_code`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from ..gazetteer import fold
 from ..schema import ORG, PERSON, PLACE, STATE
-from ..ud import ABOUT, SUBJECT_DEPS, preposition
-from .context import DONE, PARTICIPANTS, PLANNED, Context, Found, pairs
+from ..ud import preposition
+from .context import CLAUSES, DONE, PARTICIPANTS, PLANNED, TOPIC_WORDS, Context, Found, pairs
 from .matching import Roles
 
-DESTINATIONS = {STATE, PLACE}
 SIDES = {STATE, ORG}  # "с представителями КНР", "руководители Ruhrgas": the side they speak for
 VENUES = {PLACE, STATE, ORG}  # "в Кремле", "в штаб-квартире НАТО": where it was held
 PHONE = "телефон"  # the attribute of a meeting held by phone
-CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, который побывал в Париже"
-TOPICS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
-REFLEXIVE = "свой"  # "своего визита": the visit of the clause's subject
 
 
 @dataclass(frozen=True)
@@ -154,10 +146,15 @@ def near(context: Context, meeting: Meeting, roles: Roles) -> bool:
 
 
 def meeting_place(context: Context, roles: Roles) -> int | None:
-    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры": the first
-    place, state or organisation named."""
+    """ "встретился в Пекине", "переговоры в Брюсселе", "в Москве прошли переговоры", "прибыл в
+    Баку, где встретился": the first place, state or organisation named; "там": the place told
+    before."""
     own = [t for t in roles["place"] if not in_other_clause(t, roles.trigger)]
     ids = context.entities_of(own, VENUES) or context.entities_of(roles["venue"], VENUES)
+    if not ids:  # "в резиденции президента США Кэмп-Дэвид": the place inside the site's phrase
+        ids = [i for i in map(context.place_within, [*own, *roles["venue"]]) if i is not None]
+    if not ids and roles["there"]:  # "прибыл в Вашингтон. Там он провёл переговоры"
+        ids = [i for i in [context.location_before(roles.trigger)] if i is not None]
     return ids[0] if ids else None
 
 
@@ -170,7 +167,7 @@ def in_other_clause(place: Token, trigger: Token) -> bool:
     while token != trigger and token.head != token:
         if token.dep_ in CLAUSES and token.head != trigger:
             return True
-        if token is not place and preposition(token, TOPICS) is not None:
+        if token is not place and preposition(token, TOPIC_WORDS) is not None:
             return True
         token = token.head
     return False
@@ -180,12 +177,16 @@ def venue_name(context: Context, venue: int | None) -> str | None:
     return None if venue is None else context.entities[venue]["name"]
 
 
-def visits_abroad(context: Context, events: list[Roles]) -> Iterator[Found]:
+def visits_abroad(
+    context: Context, events: list[Roles], held_at: Callable[[Token], int | None]
+) -> Iterator[Found]:
     """Who took part in talks or a signing held in a state not his own travelled there: "открывая
     в Кремле переговоры с премьер-министром Испании" (the Spaniard visited the Kremlin, the
     Russian host did not), "премьер-министр Украины подписала в Брюсселе декларацию". Nothing
     for a person whose state the text does not give, a place in no known state, an announced
-    event; a host receiving his guest is `guest_visits`."""
+    event; a host receiving his guest is `guest_visits`. `held_at`: the place of the event a
+    trigger with no place of its own belongs to ("Саммит проходит в Казани. В саммите
+    принимают участие …")."""
     for roles in events:
         relation, role = context.cue_of(roles.trigger)
         if relation not in {"met_with", "signed_agreement"} or role == "host":
@@ -193,6 +194,8 @@ def visits_abroad(context: Context, events: list[Roles]) -> Iterator[Found]:
         if context.status_of(roles.trigger) == PLANNED:
             continue
         place = meeting_place(context, roles)
+        if place is None:  # "Саммит проходит в Казани. В саммите принимают участие …"
+            place = held_at(roles.trigger)
         place_state = None if place is None else context.state_code(place)
         if place_state is None:
             continue
@@ -215,97 +218,3 @@ def event_people(context: Context, roles: Roles) -> list[int]:
         if len(set(found)) < 2:
             return []
     return [i for i in dict.fromkeys(found) if context.entities[i]["type"] == PERSON]
-
-
-def visits(context: Context, events: list[Roles]) -> Iterator[Found]:
-    """The visitor (subject, "его визит", "визит Путина", else the clause's subject) and the
-    state or place visited; the kind of visit as attribute."""
-    for roles in context.of_relation(events, "visited"):
-        if not roles["destination"]:
-            continue
-        if roles["visitor"] or context.cue_of(roles.trigger)[1] in {"verb", "event"}:
-            visitors = participant_ids(context, first_subjects(roles["visitor"]))
-        else:
-            visitors = visit_owner(context, roles)
-        kind = visit_kind(roles["kind"])
-        for visitor in dict.fromkeys(visitors):
-            for target in destinations(context, roles["destination"], visitor):
-                yield Found("visited", visitor, target, roles.trigger.sent, kind)
-    yield from guest_visits(context, events)
-    yield from visits_abroad(context, events)
-
-
-def first_subjects(tokens: list[Token]) -> list[Token]:
-    """One subject per verb, the first: a second "nsubj" is the parser's error ("посетил остров,
-    где находился в заключении борец Нельсон Мандела"), coordinated visitors are conjuncts."""
-    first: dict[int, Token] = {}
-    for token in sorted(tokens, key=lambda t: t.i):
-        key = token.head.i if token.dep_ == "nsubj" else -1 - token.i
-        first.setdefault(key, token)
-    return list(first.values())
-
-
-def destinations(context: Context, tokens: list[Token], visitor: int) -> list[int]:
-    """The states and places the tokens name ("в Пекин", "остров Роббенэйланд"), or the state a
-    bare "страна" stands for ("прибыл в страну"), never the visitor's own."""
-    own = {visitor, *context.own_states(visitor)}
-    found = []
-    for token in tokens:
-        named = context.named_party(token, DESTINATIONS)
-        found.append(context.state_referred(token, own) if named is None else named)
-    return [i for i in dict.fromkeys(found) if i is not None and i != visitor]
-
-
-def guest_visits(context: Context, events: list[Roles]) -> Iterator[Found]:
-    """ "Путин принял в Кремле Чавушоглу": the host is at home, so the guest came to the
-    place where he was received (a meeting "held there while travelling")."""
-    for roles in context.of_relation(events, "met_with"):
-        if context.cue_of(roles.trigger)[1] != "host":
-            continue
-        places = context.entities_of(roles["venue"], VENUES)
-        for guest in context.entities_of(roles["guest"], {PERSON}):
-            for place in places:
-                yield Found("visited", guest, place, roles.trigger.sent)
-
-
-def visit_owner(context: Context, roles: Roles) -> list[int]:
-    """ "его визит", "визит Путина", else the subject of the clause."""
-    possessive = [t for t in roles["owner"] if t.i < roles.trigger.i]
-    for token in possessive:
-        found = context.entity_at(token, {PERSON})
-        if found is None and fold(token.lemma_) == REFLEXIVE:
-            found = reflexive_owner(context, token)
-        if found is not None:
-            return [found]
-    after = [t for t in roles["owner"] if t.i > roles.trigger.i]
-    for token in after:
-        found = context.entity_at(token, PARTICIPANTS)
-        if found is not None:
-            return [found]
-    if any(t.morph.get("Animacy", []) == ["Anim"] for t in after):
-        return []  # "визит главы японского МИДа": someone the text does not name
-    return context.entities_of(roles.clause_subjects(), {PERSON})
-
-
-def reflexive_owner(context: Context, token: Token) -> int | None:
-    """Whom "свой" points to: the subject nearest before it, read by position, as the parser
-    may hang the visit on another verb; a pronoun subject is the person named last before it
-    in the sentence ("по решению Владимира Путина, о чем он заявил во время своего визита")."""
-    before = context.doc[token.sent.start : token.i]
-    subjects = [t for t in before if t.dep_ in SUBJECT_DEPS]
-    if not subjects:
-        return None
-    subject = subjects[-1]
-    if subject.pos_ == "PRON":
-        earlier = reversed(context.doc[token.sent.start : subject.i])
-        named = (context.entity_at(t, {PERSON}) for t in earlier)
-        found = next((i for i in named if i is not None), None)
-        if found is not None:
-            return found
-    return context.entity_at(subject, {PERSON})
-
-
-def visit_kind(adjectives: list[Token]) -> str | None:
-    """ "государственный визит", "официальный визит"."""
-    before = sorted((a for a in adjectives if a.i < a.head.i), key=lambda a: a.i)
-    return " ".join([*(fold(a.lemma_) for a in before), "визит"]) if before else None

@@ -34,9 +34,10 @@ from .context import (
 )
 from .deals import deals
 from .matching import Roles, TriggerMatcher, compile_patterns
-from .meetings import meetings, visits
+from .meetings import meetings
 from .positions import inferred_positions, led_bodies, positions, predicated_posts
 from .trade import trade_targets
+from .visits import visits
 
 SYMMETRIC = {"signed_agreement", "met_with", "trade_target"}  # "deal" has a direction
 TOLD_APART_BY_ATTRIBUTE = {"holds_position", "deal", "signed_agreement"}
