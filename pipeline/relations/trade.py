@@ -26,8 +26,8 @@ from .context import Context, Found, is_future, pairs
 YEAR = re.compile(r"^(19|20)\d\d$")
 YEAR_WORDS = {"год", "г"}  # "к 2030 году", "к 2030 г."
 DEADLINE = {"к", "до"}  # "к 2030 году": the year a goal is set for
-DEMONSTRATIVES = {"этот", "данный", "тот"}
-CLAUSES = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}  # own predicates  # "этот показатель": the figure just named
+DEMONSTRATIVES = {"этот", "данный", "тот"}  # "этот показатель": the figure just named
+CLAUSES = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}  # own predicates
 BASELINE = {"с", "со", "против"}  # "с 270 до 500 миллионов", "до 3 млрд против 1,5 млрд"
 
 MoneyWords = Mapping[str, tuple[str, str]]  # lemma → (number, multiplier or currency; value)
