@@ -77,13 +77,21 @@ def is_trade_word(context: Context, token: Token, before: list[Token]) -> bool:
     """ "товарооборот", "торговля", "торговый" of a noun ("торговый оборот"), or after a
     sentence with one of those "этот показатель", "данная сумма"."""
     relation, role = context.cue_of(token)
-    if relation != "trade":
+    if relation != "trade" or names_other(context, token):
         return False
     if role == "anaphor":
         return bool(before) and any(
             c.dep_ == "det" and fold(c.lemma_) in DEMONSTRATIVES for c in token.children
         )
     return role == "noun" or (role == "modifier" and token.dep_ == "amod")
+
+
+def names_other(context: Context, token: Token) -> bool:
+    """ "министр торговли", "торговый представитель", "Министерство торговли": a trade word in
+    the name of a person's post or an organisation is no trade figure."""
+    head = token.head
+    animate = "Anim" in head.morph.get("Animacy", []) and token.dep_ in {"nmod", "amod"}
+    return animate or context.entity_at(token, {ORG}) is not None
 
 
 def is_target_word(context: Context, token: Token) -> bool:
@@ -115,7 +123,7 @@ def is_planned(
         return False
     goals = [t for t in [*above, *sized_noun(doc, amount, before)] if is_target_word(context, t)]
     if carried:
-        return bool(goals) and not any(has_own_measure(context, t) for t in goals)
+        return bool(goals) and not any(has_own_measure(context, t) for t in above)
     nouns = [*doc[amount.start : amount.end], *takewhile(lambda t: t.pos_ == "NOUN", above)]
     up_to = before == "до" or any(
         c.dep_ == "case" and fold(c.text) == "до" for t in nouns for c in t.children
@@ -154,15 +162,16 @@ def is_trade_goal(context: Context, trade: Token, predicate: Token) -> bool:
     return False
 
 
-def has_own_measure(context: Context, goal: Token) -> bool:
-    """ "довести инвестиции до 5 млрд": the goal word has a noun of its own as its object or
-    subject, not the trade figure carried over from the sentence before."""
+def has_own_measure(context: Context, word: Token) -> bool:
+    """ "довести инвестиции до 5 млрд", "планирует экспортировать фрукты на 500 млн": a word
+    above the amount has a noun of its own as its object or subject, not the trade figure
+    carried over from the sentence before."""
     return any(
         c.dep_ in {"obj", "nsubj", "nsubj:pass"}
         and c.pos_ == "NOUN"
         and not is_target_word(context, c)
         and context.cue_of(c)[0] != "trade"
-        for c in goal.children
+        for c in word.children
     )
 
 
