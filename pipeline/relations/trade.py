@@ -23,10 +23,13 @@ from ..schema import ORG, STATE
 from .agreements import adjective_parties
 from .context import Context, Found, is_future, pairs
 
-YEAR = re.compile(r"^(19|20)\d\d$")
+YEAR = re.compile(r"^(?:19|20)\d\d$")
+ORDINAL_YEAR = re.compile(r"^((?:19|20)\d\d)(?:-?[а-я]{1,3})?$")  # "к 2030-му году"
+RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)[-–—]\d+(?:[.,]\d+)?$")  # "10-15 млрд": its lower bound
 YEAR_WORDS = {"год", "г"}  # "к 2030 году", "к 2030 г."
 DEADLINE = {"к", "до"}  # "к 2030 году": the year a goal is set for
 DEMONSTRATIVES = {"этот", "данный", "тот"}  # "этот показатель": the figure just named
+STRETCH_ENDS = {",", ";", ":", "—", "–", "(", ")"}  # what a clause's stretch of words ends at
 CLAUSES = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}  # own predicates
 BASELINE = {"с", "со", "против"}  # "с 270 до 500 миллионов", "до 3 млрд против 1,5 млрд"
 
@@ -118,10 +121,11 @@ def is_planned(
     if before in BASELINE or is_current(context, doc[amount.start : amount.end], before):
         return False
     above = ancestors_in(doc[amount.start : amount.end], sentence)
-    verb = next((t for t in above if t.pos_ in {"VERB", "AUX"}), None)
+    verb = verb_before(doc, amount, sentence) or next((t for t in above if is_verb(t)), None)
     if verb is not None and reports_past(context, verb):
         return False
-    goals = [t for t in [*above, *sized_noun(doc, amount, before)] if is_target_word(context, t)]
+    near = [*sized_noun(doc, amount, before), *([verb] if verb is not None else [])]
+    goals = [t for t in [*above, *near] if is_target_word(context, t)]
     if carried:
         return bool(goals) and not any(has_own_measure(context, t) for t in above)
     nouns = [*doc[amount.start : amount.end], *takewhile(lambda t: t.pos_ == "NOUN", above)]
@@ -130,6 +134,21 @@ def is_planned(
     )
     predicate = verb if verb is not None else sentence.root
     return up_to or bool(goals) or any(is_trade_goal(context, t, predicate) for t in trade)
+
+
+def is_verb(token: Token) -> bool:
+    return token.pos_ in {"VERB", "AUX"}
+
+
+def verb_before(doc: Doc, amount: Amount, sentence: Span) -> Token | None:
+    """The verb the amount follows in its stretch of the sentence, by position ("вырос до 240
+    млрд, а к 2030 году вырастет до 300 млрд": the parser may hang both on the first verb)."""
+    for token in reversed(doc[sentence.start : amount.start]):
+        if token.text in STRETCH_ENDS:
+            return None
+        if is_verb(token):
+            return token
+    return None
 
 
 def sized_noun(doc: Doc, amount: Amount, before: str) -> list[Token]:
@@ -198,8 +217,9 @@ def trade_parties(
 ) -> list[int]:
     """The states (or unions, "ЕС", "ЕАЭС") whose trade it is: those named with the trade word
     ("товарооборот между ЕС и Китаем", "российско-китайский товарооборот"), else the states of
-    the sentence, else of the sentence before, else the two the article is about. Words of an
-    amount (`skip`: "долларов США") name no party."""
+    the sentence, else of the sentence before (of more than two, the article's two main ones
+    when it names both), else the two the article is about. Words of an amount (`skip`:
+    "долларов США") name no party."""
     phrase = trade.head if trade.dep_ in {"nmod", "amod"} else trade
     named = context.entities_of(
         [t for t in phrase.subtree if t.i not in {phrase.i, trade.i} | skip], {STATE, ORG}
@@ -211,6 +231,8 @@ def trade_parties(
         return paired
     for span in (sentence, previous_sentence(sentence)):
         states = states_in(context, span, skip) if span is not None else []
+        if len(states) > 2 and len(main_states) == 2 and set(main_states) <= set(states):
+            return main_states  # "банками КНДР и Кореи … в российских рублях": the article's two
         if len(states) >= 2:
             return states
     return main_states
@@ -338,9 +360,11 @@ def money_word(token: Token, words: MoneyWords) -> tuple[str, str]:
 
 
 def to_number(text: str) -> float | None:
+    """ "1,5", "200", "10-15" (a range: its lower bound)."""
     cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    ranged = RANGE.match(cleaned)
     try:
-        return float(cleaned)
+        return float(ranged.group(1) if ranged else cleaned)
     except ValueError:
         return None
 
@@ -360,12 +384,11 @@ def target_year(sentence: Span, amount: Amount) -> int | None:
 
 
 def years_in(span: Span) -> list[tuple[int, int]]:
-    """(token index, year) of every "2030 год" of a span."""
+    """(token index, year) of every "2030 год", "2030-й год" of a span."""
     doc = span.doc
+    found = ((token, ORDINAL_YEAR.match(token.text)) for token in span)
     return [
-        (token.i, int(token.text))
-        for token in span
-        if YEAR.match(token.text)
-        and token.i + 1 < len(doc)
-        and fold(doc[token.i + 1].lemma_) in YEAR_WORDS
+        (token.i, int(match.group(1)))
+        for token, match in found
+        if match and token.i + 1 < len(doc) and fold(doc[token.i + 1].lemma_) in YEAR_WORDS
     ]
