@@ -31,7 +31,8 @@ DEADLINE = {"к", "до"}  # "к 2030 году": the year a goal is set for
 DEMONSTRATIVES = {"этот", "данный", "тот"}  # "этот показатель": the figure just named
 STRETCH_ENDS = {",", ";", ":", "—", "–", "(", ")"}  # what a clause's stretch of words ends at
 CLAUSES = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}  # own predicates
-BASELINE = {"с", "со", "против"}  # "с 270 до 500 миллионов", "до 3 млрд против 1,5 млрд"
+# "с 270 до 500 миллионов", "с нынешних 36 млрд", "до 3 млрд против 1,5 млрд"
+BASELINE = {"с", "со", "против"}
 
 MoneyWords = Mapping[str, tuple[str, str]]  # lemma → (number, multiplier or currency; value)
 
@@ -118,7 +119,9 @@ def is_planned(
     "довести инвестиции до 5 млрд")."""
     doc = sentence.doc
     before = fold(doc[amount.start - 1].text) if amount.start > sentence.start else ""
-    if before in BASELINE or is_current(context, doc[amount.start : amount.end], before):
+    if is_baseline(doc, amount, sentence) or is_current(
+        context, doc[amount.start : amount.end], before
+    ):
         return False
     above = ancestors_in(doc[amount.start : amount.end], sentence)
     verb = verb_before(doc, amount, sentence) or next((t for t in above if is_verb(t)), None)
@@ -155,6 +158,15 @@ def sized_noun(doc: Doc, amount: Amount, before: str) -> list[Token]:
     """ "цель в $40 млрд": the noun an amount after "в" gives the size of, by position (the
     parser often hangs the amount on the verb)."""
     return [doc[amount.start - 2]] if before == "в" and amount.start >= 2 else []
+
+
+def is_baseline(doc: Doc, amount: Amount, sentence: Span) -> bool:
+    """The figure a range starts from or a goal is set against: "с 270 до 500", "с нынешних
+    $7 млрд", "против 1,5 млрд"."""
+    index = amount.start - 1
+    while index > sentence.start and doc[index].pos_ in {"ADJ", "DET", "ADV"}:
+        index -= 1
+    return index >= sentence.start and fold(doc[index].text) in BASELINE
 
 
 def is_current(context: Context, amount: Span, before: str) -> bool:
