@@ -29,6 +29,15 @@ RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)[-–—]\d+(?:[.,]\d+)?$")  # "10-15 м�
 YEAR_WORDS = {"год", "г"}  # "к 2030 году", "к 2030 г."
 DEADLINE = {"к", "до"}  # "к 2030 году": the year a goal is set for
 DEMONSTRATIVES = {"этот", "данный", "тот"}  # "этот показатель": the figure just named
+# nouns whose sum is no trade volume: deals (relation_cues.tsv), documents, "стоимость"
+OTHER_MEASURES = {
+    ("deal", "noun"),
+    ("deal", "grant"),
+    ("deal", "flow"),
+    ("signed_agreement", "document"),
+    ("trade_target", "other"),
+}
+ARGUMENTS = {"obj", "nsubj", "nsubj:pass"}  # the arguments a measured noun may be
 STRETCH_ENDS = {",", ";", ":", "—", "–", "(", ")"}  # what a clause's stretch of words ends at
 CLAUSES = {"acl", "acl:relcl", "advcl", "ccomp", "csubj", "parataxis", "conj"}  # own predicates
 # "с 270 до 500 миллионов", "с нынешних 36 млрд", "до 3 млрд против 1,5 млрд"
@@ -127,6 +136,8 @@ def is_planned(
     verb = verb_before(doc, amount, sentence) or next((t for t in above if is_verb(t)), None)
     if verb is not None and reports_past(context, verb):
         return False
+    if measures_other(context, above, verb):
+        return False
     near = [*sized_noun(doc, amount, before), *([verb] if verb is not None else [])]
     goals = [t for t in [*above, *near] if is_target_word(context, t)]
     if carried:
@@ -191,6 +202,38 @@ def is_trade_goal(context: Context, trade: Token, predicate: Token) -> bool:
             )
         chain.append(token)
     return False
+
+
+def measures_other(context: Context, above: list[Token], verb: Token | None) -> bool:
+    """The amount is the sum of something else: a noun between it and its goal word, an
+    argument of that goal word (or of the verb it depends on, "должен вырасти"), or a deal verb
+    it follows: investments, exports, a loan, a contract, a plant's cost ("а инвестиции
+    планируется увеличить до 5 млрд", "экспорт … должен вырасти до 30 млрд", "завод стоимостью
+    5 млрд", "объем инвестиций довести до 10 млрд", "вложить 3 млрд"). Above the goal word
+    the sum is the goal's ("соглашение о доведении товарооборота до 5 млрд")."""
+    path = list(takewhile(lambda t: not is_goal_or_trade(context, t), above))
+    goal = above[len(path)] if len(path) < len(above) else None
+    if goal is not None and verb is not None and verb.i < goal.i:
+        verb = None  # "подписали соглашение о доведении … до": the goal's own amount
+    if verb is not None and context.cue_of(verb) == ("deal", "verb"):
+        return True
+    governors = [*path, *([goal] if goal is not None else []), *([verb] if verb else [])]
+    if goal is not None and goal.dep_ == "xcomp":
+        governors.append(goal.head)
+    nouns = [t for t in path if t.pos_ == "NOUN"]
+    nouns += [c for t in governors for c in t.children if c.dep_ in ARGUMENTS and c.pos_ == "NOUN"]
+    return any(is_other_measure(context, t) for t in nouns)
+
+
+def is_goal_or_trade(context: Context, token: Token) -> bool:
+    return is_target_word(context, token) or context.cue_of(token)[0] == "trade"
+
+
+def is_other_measure(context: Context, noun: Token) -> bool:
+    """ "инвестиции", "экспорт", "кредит", "контракт", "стоимость"; "объем инвестиций"."""
+    if context.cue_of(noun) == ("trade", "measure"):
+        return any(c.dep_ == "nmod" and is_other_measure(context, c) for c in noun.children)
+    return context.cue_of(noun) in OTHER_MEASURES
 
 
 def has_own_measure(context: Context, word: Token) -> bool:
