@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 from ..gazetteer import fold
 from ..resources import word_parses
 from ..schema import ORG, STATE
+from ..ud import SUBJECT_DEPS
 from .agreements import adjective_parties
 from .context import Context, Found, is_future, pairs
 
@@ -271,10 +272,10 @@ def trade_parties(
     context: Context, sentence: Span, trade: Token, main_states: list[int], skip: set[int]
 ) -> list[int]:
     """The states (or unions, "ЕС", "ЕАЭС") whose trade it is: those named with the trade word
-    ("товарооборот между ЕС и Китаем", "российско-китайский товарооборот"), else the states of
-    the sentence, else of the sentence before (of more than two, the article's two main ones
-    when it names both), else the two the article is about. Words of an amount (`skip`:
-    "долларов США") name no party."""
+    ("товарооборот между ЕС и Китаем", "российско-китайский товарооборот"), else the subjects of
+    the verbs it hangs on, else the states of the sentence, else of the sentence before (of more
+    than two, the article's two main ones when it names both), else the two the article is
+    about. Words of an amount (`skip`: "долларов США") name no party."""
     phrase = trade.head if trade.dep_ in {"nmod", "amod"} else trade
     named = context.entities_of(
         [t for t in phrase.subtree if t.i not in {phrase.i, trade.i} | skip], {STATE, ORG}
@@ -284,6 +285,9 @@ def trade_parties(
     paired = adjective_parties(context, [trade, phrase])
     if len(paired) >= 2:
         return paired
+    subjects = subject_parties(context, sentence, trade, skip)
+    if len(subjects) >= 2:
+        return subjects
     for span in (sentence, previous_sentence(sentence)):
         states = states_in(context, span, skip) if span is not None else []
         if len(states) > 2 and len(main_states) == 2 and set(main_states) <= set(states):
@@ -291,6 +295,20 @@ def trade_parties(
         if len(states) >= 2:
             return states
     return main_states
+
+
+def subject_parties(context: Context, sentence: Span, trade: Token, skip: set[int]) -> list[int]:
+    """The subjects of the verbs the trade word hangs on ("Индонезия и ЕАЭС рассчитывают, что
+    товарооборот достигнет …"): states, or organisations whose name holds no state ("ЕАЭС",
+    not "МИД России": its state is the party)."""
+    above = [a for a in trade.ancestors if sentence.start <= a.i < sentence.end]
+    subjects = [c for a in above for c in a.children if c.dep_ in SUBJECT_DEPS and c.i not in skip]
+    return [
+        i
+        for i in context.entities_of(subjects, {STATE, ORG})
+        if context.entities[i]["type"] == STATE
+        or context.state_named_in(context.entities[i]["name"]) is None
+    ]
 
 
 def states_in(context: Context, span: Span, skip: set[int]) -> list[int]:
