@@ -140,7 +140,7 @@ def is_planned(
     if measures_other(context, above, verb):
         return False
     near = [*sized_noun(doc, amount, before), *([verb] if verb is not None else [])]
-    goals = [t for t in [*above, *near] if is_target_word(context, t)]
+    goals = [t for t in [*above, *near, *noun_arguments(verb)] if is_target_word(context, t)]
     if carried:
         return bool(goals) and not any(has_own_measure(context, t) for t in above)
     nouns = [*doc[amount.start : amount.end], *takewhile(lambda t: t.pos_ == "NOUN", above)]
@@ -164,6 +164,14 @@ def verb_before(doc: Doc, amount: Amount, sentence: Span) -> Token | None:
         if is_verb(token):
             return token
     return None
+
+
+def noun_arguments(verb: Token | None) -> list[Token]:
+    """The nouns a predicate has as arguments: a goal noun among them ("поставили цель к 2030
+    году — 100 млрд долларов товарооборота") names the amount beside it a goal."""
+    if verb is None:
+        return []
+    return [c for c in verb.children if c.dep_ in ARGUMENTS and c.pos_ == "NOUN"]
 
 
 def sized_noun(doc: Doc, amount: Amount, before: str) -> list[Token]:
