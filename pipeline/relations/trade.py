@@ -49,12 +49,14 @@ MoneyWords = Mapping[str, tuple[str, str]]  # lemma → (number, multiplier or c
 
 @dataclass(frozen=True)
 class Amount:
-    """A sum of money in a doc: tokens start:end, the number it comes to and its currency."""
+    """A sum of money in a doc: tokens start:end, the number it comes to and its currency
+    (`bare`: none written, the one of the amount before)."""
 
     start: int
     end: int
     value: float
     unit: str
+    bare: bool = False
 
 
 def trade_targets(context: Context) -> Iterator[Found]:
@@ -141,8 +143,12 @@ def is_planned(
         return False
     near = [*sized_noun(doc, amount, before), *([verb] if verb is not None else [])]
     goals = [t for t in [*above, *near, *noun_arguments(verb)] if is_target_word(context, t)]
+    if (carried or amount.bare) and any(
+        has_own_measure(context, t) for t in up_to_goal(context, above)
+    ):
+        return False  # "довести число туристов до 7 млн": a bare number of something else
     if carried:
-        return bool(goals) and not any(has_own_measure(context, t) for t in above)
+        return bool(goals)
     nouns = [*doc[amount.start : amount.end], *takewhile(lambda t: t.pos_ == "NOUN", above)]
     up_to = before == "до" or any(
         c.dep_ == "case" and fold(c.text) == "до" for t in nouns for c in t.children
@@ -220,8 +226,8 @@ def measures_other(context: Context, above: list[Token], verb: Token | None) -> 
     планируется увеличить до 5 млрд", "экспорт … должен вырасти до 30 млрд", "завод стоимостью
     5 млрд", "объем инвестиций довести до 10 млрд", "вложить 3 млрд"). Above the goal word
     the sum is the goal's ("соглашение о доведении товарооборота до 5 млрд")."""
-    path = list(takewhile(lambda t: not is_goal_or_trade(context, t), above))
-    goal = above[len(path)] if len(path) < len(above) else None
+    path = up_to_goal(context, above)
+    goal = path.pop() if path and is_goal_or_trade(context, path[-1]) else None
     if goal is not None and verb is not None and verb.i < goal.i:
         verb = None  # "подписали соглашение о доведении … до": the goal's own amount
     if verb is not None and context.cue_of(verb) == ("deal", "verb"):
@@ -232,6 +238,14 @@ def measures_other(context: Context, above: list[Token], verb: Token | None) -> 
     nouns = [t for t in path if t.pos_ == "NOUN"]
     nouns += [c for t in governors for c in t.children if c.dep_ in ARGUMENTS and c.pos_ == "NOUN"]
     return any(is_other_measure(context, t) for t in nouns)
+
+
+def up_to_goal(context: Context, above: list[Token]) -> list[Token]:
+    """The words above an amount up to its goal or trade word, that one included: what the
+    amount is the size of; past it, what the goal itself hangs on ("договорились принять меры с
+    целью обеспечения роста товарооборота до …")."""
+    path = list(takewhile(lambda t: not is_goal_or_trade(context, t), above))
+    return above[: len(path) + 1]
 
 
 def is_goal_or_trade(context: Context, token: Token) -> bool:
@@ -246,14 +260,15 @@ def is_other_measure(context: Context, noun: Token) -> bool:
 
 
 def has_own_measure(context: Context, word: Token) -> bool:
-    """ "довести инвестиции до 5 млрд", "планирует экспортировать фрукты на 500 млн": a word
-    above the amount has a noun of its own as its object or subject, not the trade figure
-    carried over from the sentence before."""
+    """ "довести инвестиции до 5 млрд", "планирует экспортировать фрукты на 500 млн", "довести
+    число туристов до 7 млн": a word above the amount has a noun of its own as its object or
+    subject, not the trade figure ("обеспечить рост товарооборота до 3 миллиардов")."""
     return any(
-        c.dep_ in {"obj", "nsubj", "nsubj:pass"}
+        c.dep_ in ARGUMENTS
         and c.pos_ == "NOUN"
         and not is_target_word(context, c)
-        and context.cue_of(c)[0] != "trade"
+        and not any(context.cue_of(t)[0] == "trade" for t in [c, *c.children])
+        and not money_word(c, context.lexicons.money)[0]  # "довести … до 2 млрд долларов"
         for c in word.children
     )
 
@@ -404,8 +419,8 @@ def amount_at(
             break
         index += 1
     bare = index >= limit or doc[index].pos_ not in {"NOUN", "PROPN"}  # not "5 млн тонн"
-    if unit is None and scaled and bare:
-        unit = unit_before
+    if unit is None and scaled and bare and unit_before is not None:
+        return Amount(start, index, number, unit_before, bare=True)
     return Amount(start, index, number, unit) if unit is not None else None
 
 
