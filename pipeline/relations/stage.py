@@ -178,9 +178,10 @@ def unique(found: list[Found]) -> list[Found]:
     """One row per relation and (unordered, for symmetric relations) pair of entities; a
     person's posts, a pair's deals and its documents are told apart by what they are (the
     attribute), a pair's trade targets by their value (a near and a far goal). Of an event both
-    announced and done, the done one is kept."""
+    announced and done, the done one is kept; of a trade target read twice, one with its year
+    (a headline states the goal, the lead its date)."""
     seen, kept = set(), []
-    for item in sorted(found, key=lambda f: f.status == PLANNED):
+    for item in sorted(found, key=lambda f: (f.status == PLANNED, f.year is None)):
         pair = (
             frozenset((item.subject, item.object))
             if item.relation in SYMMETRIC
