@@ -14,8 +14,8 @@ from spacy.tokens import Token
 
 from ..gazetteer import fold
 from ..names import phrase_nominative
-from ..ud import SUBJECT_DEPS, has_subject
 from ..schema import ORG, PERSON, PLACE, STATE
+from ..ud import SUBJECT_DEPS, has_subject
 from .context import PARTICIPANTS, PARTIES, Context, Found, pairs
 from .deals import unparsed_subject
 from .matching import Roles
@@ -86,26 +86,55 @@ def signing_sides(context: Context, roles: Roles) -> list[int]:
 
 def sides_of(context: Context, tokens: list[Token], types: set[str]) -> list[int]:
     """The entities the tokens and their conjuncts name ("компания «Сибур»": its name), a
-    capital standing for its state ("Москва и Пекин"); for a word that names none, whose it is
-    (`holders_of`: "президенты Киргизии и Казахстана", "Секретариат ШОС")."""
+    capital standing for its state ("Москва и Пекин"); for people named by their posts
+    ("президенты", "министры обороны", which the tagger may read as a ministry) or a word that
+    names nobody, whose they are (`holders_of`: "президенты Киргизии и Казахстана", "Секретариат
+    ШОС")."""
     found: list[int] = []
     for t in (c for token in tokens for c in [token, *token.conjuncts]):
-        side = context.named_party(t, types | {PLACE})
+        side = None if is_people(t) else context.named_party(t, types | {PLACE})
         found += [context.state_of_capital(side)] if side is not None else holders_of(context, t)
     return [i for i in dict.fromkeys(found) if context.entities[i]["type"] in types]
 
 
+def is_people(token: Token) -> bool:
+    """ "президенты", "министры", "лидеры": a plural of persons."""
+    morph = token.morph
+    return (
+        token.pos_ == "NOUN"
+        and "Anim" in morph.get("Animacy", [])
+        and ("Plur" in morph.get("Number", []))
+    )
+
+
 def holders_of(context: Context, token: Token, depth: int = 2) -> list[int]:
     """The states and organisations in the bare genitive of a word, through a word that names
-    none ("министры иностранных дел России и Вьетнама"): whose the signers are."""
+    none ("министры иностранных дел России и Вьетнама"): whose the signers are. A mention that
+    takes in the word itself ("Министры обороны России" read as a ministry) is not whose."""
     found: list[int] = []
     if token.pos_ not in {"NOUN", "PROPN"} or depth == 0:
         return found
     for child in token.children:
         if child.dep_ == "nmod" and is_genitive(child):
-            named = context.entities_of([child], HOLDERS)
+            named = [
+                i
+                for t in [child, *child.conjuncts]
+                for i in [inner_entity(context, t, token.i)]
+                if i is not None
+            ]
             found += named or holders_of(context, child, depth - 1)
     return found
+
+
+def inner_entity(context: Context, token: Token, after: int) -> int | None:
+    """The entity of the longest mention of a state or organisation at the token that starts
+    after the position `after`."""
+    found = [
+        m
+        for m in context.mentions.covering(token.i)
+        if m.label_ in HOLDERS and m.start > after and m._.entity_id is not None
+    ]
+    return max(found, key=len)._.entity_id if found else None
 
 
 def is_active(verb: Token) -> bool:
@@ -126,8 +155,8 @@ def with_own_state(context: Context, sides: list[int]) -> list[int]:
     people = [i for i in sides if context.entities[i]["type"] == PERSON]
     if len(people) != 1:
         return sides
-    own = context.state_entity(context.home_state(people[0]))
-    return list(dict.fromkeys([*sides, own])) if own is not None else sides
+    own = sorted(context.own_states(people[0]))  # "президент Франции", not "мэр Москвы"
+    return list(dict.fromkeys([*sides, *own[:1]]))
 
 
 def listed_between(context: Context, parties: list[Token]) -> list[int]:
@@ -159,13 +188,22 @@ def listing(context: Context, case: Token) -> tuple[list[int], int]:
         if mention is not None and (token.pos_ != "ADJ" or len(mention) > 1):
             found.append(mention._.entity_id)
             i = mention.end
-        elif token.is_punct or fold(token.text) == "и" or token.pos_ == "ADJ":
-            i += 1
-        elif context.is_org_noun(token):
+        elif is_list_filler(context, token):
             i += 1
         else:
             break
     return found, i
+
+
+def is_list_filler(context: Context, token: Token) -> bool:
+    """What may stand between the names of a list: "и", punctuation, an adjective or a
+    "компанией" before a name."""
+    return (
+        token.is_punct
+        or fold(token.text) == "и"
+        or token.pos_ == "ADJ"
+        or context.is_org_noun(token)
+    )
 
 
 def deal_counterparts(context: Context, documents: list[Token], signers: list[int]) -> list[int]:
