@@ -56,6 +56,7 @@ def signing_sides(context: Context, roles: Roles) -> list[int]:
         if c.dep_ == "appos"
     ]
     signers = sides_of(context, [*roles["signer"], *named], PARTICIPANTS)
+    signers = list(dict.fromkeys([*signers, *names_in_holders(context, roles["signer"])]))
     if not signers and is_active(roles.trigger) and not has_subject(roles.trigger):
         signers = unparsed_subject(context, roles.trigger)  # a long subject the parser lost
     if len(signers) >= 2:
@@ -92,9 +93,26 @@ def sides_of(context: Context, tokens: list[Token], types: set[str]) -> list[int
     ШОС")."""
     found: list[int] = []
     for t in (c for token in tokens for c in [token, *token.conjuncts]):
-        side = None if is_people(t) else context.named_party(t, types | {PLACE})
+        if is_people(t):  # their names, when given, are signers of their own
+            named = any(c.dep_ == "appos" for c in t.children)
+            found += [] if named else holders_of(context, t)
+            continue
+        side = context.named_party(t, types | {PLACE})
         found += [context.state_of_capital(side)] if side is not None else holders_of(context, t)
     return [i for i in dict.fromkeys(found) if context.entities[i]["type"] in types]
+
+
+def names_in_holders(context: Context, tokens: list[Token]) -> list[int]:
+    """ "министры финансов Франции и Италии Бруно Ле Мэр и Джанкарло Джорджетти": a person's
+    name the parser joined to the states of the post, not to the first name."""
+    found = [
+        context.entity_at(c, {PERSON})
+        for token in tokens
+        if is_people(token)
+        for c in token.subtree
+        if c.dep_ == "conj"
+    ]
+    return [i for i in found if i is not None]
 
 
 def is_people(token: Token) -> bool:
