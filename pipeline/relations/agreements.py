@@ -1,10 +1,13 @@
 """signed_agreement: signers are the subjects of "подписать/заключить/парафировать" (or its
 agents: "Документ подписан главой «Росатома» Сергеем Кириенко и …", "в протоколе, подписанном
 Россией, ЕС и Украиной") and whoever it is signed "с" ("подписала … совместную с Евросоюзом
-декларацию"); when fewer than two are named, the parties after "между", and for "стороны" or a
-document signed in the course of a visit or talks with nobody named, the two states the article
-is about. One row per pair and document, the document in the nominative: "Токаев и Рахмон
-подписали договор о союзнических отношениях"."""
+декларацию"); a capital that signs stands for its state ("Москва и Пекин подписали"), people
+named by their posts for the states of their genitive ("президенты Киргизии и Казахстана"). When
+fewer than two are named: the parties after "между", a company a deal document names, the
+states of those before whom or during whose talks it was signed ("в присутствии президентов
+России и Египта"), and for "стороны" or a document signed in the course of a visit or talks
+with nobody named, the two states the article is about. One row per pair and document, the
+document in the nominative: "Токаев и Рахмон подписали договор о союзнических отношениях"."""
 
 from __future__ import annotations
 
