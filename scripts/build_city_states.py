@@ -43,7 +43,7 @@ HEADER = (
 )
 CAPITALS_HEADER = (
     "# Russian names of the states' capitals → ISO 3166-1 alpha-3 of the state: a capital that\n"
-    "# signs or is a party (\"Москва и Пекин подписали\") stands for its state.\n"
+    '# signs or is a party ("Москва и Пекин подписали") stands for its state.\n'
     "# Built by scripts/build_city_states.py from GeoNames (https://www.geonames.org), CC BY 4.0:\n"
     "# each country's capital, by the names models/city_states.tsv keeps for that state.\n"
     "name\tcode\n"
