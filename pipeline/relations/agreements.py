@@ -81,7 +81,10 @@ def signing_sides(context: Context, roles: Roles) -> list[int]:
     witnessed = witness_states(context, [*roles["presence"], *roles["during"]])
     if len(witnessed) >= 2:
         return list(dict.fromkeys([*signers, *witnessed]))
-    collective = any(t.dep_ in SUBJECT_DEPS and context.is_collective(t) for t in roles["signer"])
+    collective = any(
+        t.dep_ in SUBJECT_DEPS and (context.is_collective(t) or is_unnamed_leaders(context, t))
+        for t in roles["signer"]
+    )
     unnamed = not roles["signer"] and not parties
     if collective or (unnamed and (roles["during"] or roles["presence"])):
         return context.article_parties()
@@ -116,6 +119,17 @@ def names_in_holders(context: Context, tokens: list[Token]) -> list[int]:
         if c.dep_ == "conj"
     ]
     return [i for i in found if i is not None]
+
+
+def is_unnamed_leaders(context: Context, token: Token) -> bool:
+    """ "президенты подписали", "главы государств подписали": holders of a post, plural, with
+    no names and no states of their own, stand for the parties of the article, as "стороны"."""
+    return (
+        is_people(token)
+        and bool(context.lexicons.posts.starting_with(token.lemma_))
+        and not any(c.dep_ == "appos" for c in token.children)
+        and not holders_of(context, token)
+    )
 
 
 def is_people(token: Token) -> bool:
