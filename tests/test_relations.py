@@ -305,6 +305,7 @@ def test_trade_targets_of_a_document(nlp, text, targets):
         ("Президент Франции подписал закон о пенсиях. Франция и Германия спорят.", "signed_agreement"),
         ("В присутствии журналистов Владимир Путин подписал указ о назначении министра.", "signed_agreement"),
         ("В Пекине Владимир Путин провёл переговоры. Россия и Китай дружат.", "signed_agreement"),
+        ("Это договор, который Египет и Турция так и не подписали.", "signed_agreement"),
         # people who hold no post do not stand for the states of the article
         ("Акционеры подписали договор. Египет и Турция дружат. Турция и Египет торгуют.", "signed_agreement"),
         # a signing at an event that is not the one the sentence is about
@@ -568,6 +569,8 @@ def test_the_parties_stand_for_the_two_states_of_the_article(nlp):
         ("Подписи под документом поставили министры финансов Германии и Италии Кристиан Линднер и Джанкарло Джорджетти.", {("Кристиан Линднер", "Джанкарло Джорджетти")}),
         # the agents of a passive, in the instrumental, taken for its subject by the parser
         ("Контракт на поставку 20 самолетов подписан ОАК и «Аэрофлотом».", {("ОАК", "Аэрофлот")}),
+        # "который" stands for the document before it
+        ("Соглашение, которое Египет и Турция подписали в 2015 году, продлено.", {("Египет", "Турция")}),
         # "не только …, но и" is no negation
         ("Россия и Китай не только подписали соглашение о торговле, но и провели учения.", {("Россия", "Китай")}),
     ],

@@ -31,14 +31,27 @@ HOLDERS = {STATE, ORG}  # whose "президенты", "Секретариат"
 
 def signed_agreements(context: Context, events: list[Roles]) -> Iterator[Found]:
     for roles in context.of_relation(events, "signed_agreement"):
-        if not roles["document"]:
+        documents = roles["document"] or relative_documents(context, roles["relative"])
+        if not documents:
             continue
         status = context.status_of(roles.trigger)
         sides = signing_sides(context, roles)
-        for document in roles["document"]:
+        for document in documents:
             title = document_title(context, document)
             for a, b in pairs(sides):
                 yield Found("signed_agreement", a, b, roles.trigger.sent, title, status=status)
+
+
+def relative_documents(context: Context, relatives: list[Token]) -> list[Token]:
+    """ "Соглашение, которое Россия и Китай подписали": the document "который" stands for, the
+    noun just before it (read by position: the parser often hangs the relative clause
+    elsewhere)."""
+    found = []
+    for relative in relatives:
+        before = [t for t in context.doc[relative.sent.start : relative.i] if not t.is_punct]
+        if before and context.cue_of(before[-1]) == ("signed_agreement", "document"):
+            found.append(before[-1])
+    return found
 
 
 def signing_sides(context: Context, roles: Roles) -> list[int]:
