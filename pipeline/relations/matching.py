@@ -89,6 +89,11 @@ def steps(token: Token, ancestor: Token) -> int:
     return count if token == ancestor else len(token.doc)
 
 
+def is_not_only(negation: Token) -> bool:
+    """ "не только": the first half of "не только …, но и …", no negation."""
+    return any(c.dep_ == "fixed" and fold(c.text) == "только" for c in negation.children)
+
+
 class Roles:
     """What the patterns found around one trigger word: role → tokens (with the number of
     steps between the trigger and the clause a subject was taken from)."""
@@ -113,8 +118,10 @@ class Roles:
 
     @property
     def cancelled(self) -> bool:
-        """ "не подписали", "отказались от встречи", "поставил задачу" (no supply)."""
-        return bool(self["negation"] or self["refusal"] or self["idiom"])
+        """ "не подписали", "не стали подписывать", "отказались от встречи", "поставил задачу"
+        (no supply); but "не только подписали, но и …" is done."""
+        negations = [t for t in self["negation"] if not is_not_only(t)]
+        return bool(negations or self["refusal"] or self["idiom"])
 
 
 class TriggerMatcher:

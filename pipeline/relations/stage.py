@@ -51,6 +51,7 @@ RULE_FILES = {
     "plans": "plan_cues.tsv",  # "намерены подписать", "предстоящий визит": a planned event
     "city_states": "city_states.tsv",  # "Брюссель" → BEL: who is away from home (GeoNames)
     "landmark_states": "landmark_states.tsv",  # "Кремль" → RUS
+    "capitals": "capitals.tsv",  # "Москва и Пекин подписали": the states that signed (GeoNames)
     "state_adjectives": "state_adjectives.tsv",  # "российско-украинское соглашение": its parties
 }
 
@@ -107,6 +108,7 @@ class RelationFinder(RuleComponent):
             plans=self.rules.built("plans", plan_table),
             city_states=self.rules.built("city_states", state_table),
             landmark_states=self.rules.built("landmark_states", state_table),
+            capitals=self.rules.built("capitals", state_table),
             state_adjectives=self.rules.built("state_adjectives", adjective_table),
         )
 

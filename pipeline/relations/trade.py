@@ -21,7 +21,6 @@ from ..gazetteer import fold
 from ..resources import word_parses
 from ..schema import ORG, STATE
 from ..ud import SUBJECT_DEPS
-from .agreements import adjective_parties
 from .context import Context, Found, is_future, pairs
 
 YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -305,7 +304,7 @@ def trade_parties(
     )
     if len(named) >= 2:
         return named
-    paired = adjective_parties(context, [trade, phrase])
+    paired = context.adjective_parties([trade, phrase])
     if len(paired) >= 2:
         return paired
     subjects = subject_parties(context, sentence, trade, skip)

@@ -55,13 +55,18 @@ def test_config_names_the_files_and_thresholds(nlp):
         ("city_states", "Пекин", "CHN"),  # not Pekin, Illinois
         ("city_states", "Москва", "RUS"),
         ("city_states", "Мир", None),  # a common word, not the town in Belarus
+        ("capitals", "Пекин", "CHN"),
+        ("capitals", "Вашингтон", "USA"),
+        ("capitals", "Киев", "UKR"),
+        ("capitals", "Чикаго", None),  # a city, no capital
+        ("capitals", "Санкт-Петербург", None),
         ("landmark_states", "Кремль", "RUS"),
         ("landmark_states", "Кэмп-Дэвид", "USA"),
     ],
 )
 def test_state_gazetteers_map_names_to_states(role, name, code):
-    """The built models/city_states.tsv and the hand-made landmark_states.tsv parse; names are
-    looked up folded."""
+    """The built models/city_states.tsv and capitals.tsv and the hand-made landmark_states.tsv
+    parse; names are looked up folded."""
     table = RuleFiles(RULE_FILES).built(role, state_table)
     assert len(table) > 10
     assert table.get(name.lower()) == code
