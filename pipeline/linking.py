@@ -986,14 +986,16 @@ def written_name(mentions: list[Span]) -> str:
     """The name the text gives an organisation, as a reader would write it: a one-word name
     ("Евросоюз", "Еврокомиссия", "Россельхознадзор") before an acronym ("ЕС") or a name
     spelled out in words; then the form used most, then the shorter ("ВОЗ" for "Всемирная
-    организация здравоохранения (ВОЗ)"). A name inside a longer one of the same body ("МИД" in
-    "МИД России") is not a form of its own."""
+    организация здравоохранения (ВОЗ) … ВОЗ"). An acronym or a foreign name glossing another
+    in parentheses is no use of its own ("Корпорация развития Дальнего Востока (КРДВ)" once is
+    that name), nor a name inside a longer one of the same body ("МИД" in "МИД России")."""
     outermost = [
         m
         for m in mentions
         if not any(o.start <= m.start and m.end <= o.end and len(o) > len(m) for o in mentions)
     ]
-    forms = Counter(map(written_form, outermost))
+    glosses = [m for m in outermost if gloss_target(m, mentions) and not is_one_word_name(m.text)]
+    forms = Counter(map(written_form, [m for m in outermost if m not in glosses] or outermost))
     return min(forms, key=lambda form: (not is_one_word_name(form), -forms[form], len(form), form))
 
 

@@ -183,6 +183,9 @@ def test_positions_on_entities(nlp):
         ("Украина, Россия и ЕК подписали документы. ЕК готова продолжить.", "Еврокомиссия", "Еврокомиссия"),
         # the acronym before the name spelled out
         ("Всемирная организация здравоохранения (ВОЗ) заявила о вспышке. ВОЗ просит помощи.", "ВОЗ", None),
+        # a gloss in parentheses is no use of its own: the name it glosses, in the text's script
+        ("Соглашение подписано между Корпорацией развития Дальнего Востока (КРДВ) и компанией «Сибур».", "Корпорация развития Дальнего Востока", None),
+        ("Промышленный и коммерческий банк Китая (Industrial and Commercial Bank of China) купил долю. Правительству принадлежит 70% Industrial and Commercial Bank of China.", "Промышленный и коммерческий банк Китая", None),
         # a full name once, its short name after
         ("Федеральная служба по ветеринарному и фитосанитарному надзору (Россельхознадзор) провела переговоры. Россельхознадзор сообщил о них.", "Россельхознадзор", None),
         # a name inside a longer one of the same body is no form of its own

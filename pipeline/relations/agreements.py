@@ -308,10 +308,12 @@ def document_title(context: Context, document: Token) -> str:
     tokens = sorted((t for t in tokens if t.i not in between), key=lambda t: t.i)
     contiguous = tokens[-1].i - tokens[0].i + 1 == len(tokens)
     last = tokens[-1] if contiguous else document  # contiguous: inflect it as one phrase
-    noun = document.doc[document.i : last.i + 1]
+    named = context.mentions.covering(last.i)  # a name is never cut: "в Bank of East Asia"
+    end = max([last.i + 1, *(m.end for m in named)]) if contiguous else last.i + 1
+    noun = document.doc[document.i : end]
     title = phrase_nominative(noun)
     title = title[:1].lower() + title[1:]  # "Соглашение" at a sentence start; "по ПРО" kept
-    return " ".join([title, *(t.text for t in tokens if t.i > last.i)])
+    return " ".join([title, *(t.text for t in tokens if t.i >= end)])
 
 
 def is_title_phrase(child: Token, part: bool) -> bool:
