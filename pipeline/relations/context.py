@@ -33,6 +33,7 @@ PLANNED_ARGUMENTS = {"xcomp", "obj", "nsubj", "nsubj:pass", "csubj", "csubj:pass
 CALLED_FOR = {"за", "к"}
 # an event word after "на" is when its head happens: "решить на переговорах", "заявил на встрече"
 HELD_AT = {"на"}
+DESCRIBING = {"amod", "acl"}  # "предстоящий визит", "встреча, назначенная на воскресенье"
 RELATIVES = {"который"}  # "Бойко, который приезжал": the entity before it
 RELATIVE_WORDS = RELATIVES | {"где", "куда", "откуда"}  # "посёлок, где жили его предки"
 POSTED_ABROAD = {"ambassador", "envoy"}  # post classes (posts.tsv) of who lives where he serves
@@ -43,6 +44,9 @@ CLAUSES = {"acl", "acl:relcl"}  # a clause on a noun: "Чавушоглу, ко�
 CLAUSE_DEPS = CLAUSES | {"advcl", "ccomp", "parataxis"}
 TOPIC_WORDS = ABOUT | {"по", "насчет"}  # what talks are about: "о вступлении в ЕС", "по Сирии"
 WITHIN_STEPS = 3  # how deep in a site's phrase its place may be
+LED_BY = ("во", "главе", "с")  # "делегация во главе с министром X"
+LED_BY_GAP = 4  # how far after "делегация" its "во главе с" may start ("делегация Китая во …")
+LED_BY_WORDS = 5  # how far after "во главе с" the leader's name may end
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class Context:
         подписаны", "встреча пройдёт"), a plan word over it ("намерены подписать", "визит
         запланирован", "планируют провести переговоры") or on it ("предстоящий визит");
         else DONE."""
-        if any(c.dep_ == "amod" and self.plan_role(c) == "modifier" for c in trigger.children):
+        if any(c.dep_ in DESCRIBING and self.plan_role(c) == "modifier" for c in trigger.children):
             return PLANNED
         if trigger.dep_ == "obl" and preposition(trigger, HELD_AT) and trigger.head is not trigger:
             return self.status_of(trigger.head)  # "должны будут решить на переговорах"
@@ -150,10 +154,15 @@ class Context:
                 return PLANNED
             if token.dep_ == "nmod" and self.plan_role(token.head) == "governor":
                 return PLANNED  # "подготовка визита", "приглашение к переговорам"
-            if not is_argument(token) or token.head is token:
+            if not (is_argument(token) or self.is_support_noun_of(token)) or token.head is token:
                 break
             token = token.head
         return DONE
+
+    def is_support_noun_of(self, token: Token) -> bool:
+        """ "призвала к возобновлению переговоров", "выступил за проведение встречи": the event
+        word is what a support noun's head calls for."""
+        return token.dep_ == "nmod" and self.cue_of(token.head)[1] == "support"
 
     def plan_role(self, token: Token) -> str:
         return self.lexicons.plans.get(folded_key(token.lemma_), "")
@@ -494,6 +503,19 @@ def is_future(token: Token) -> bool:
     return "Fut" in token.morph.get("Tense", []) or any(
         c.dep_ in {"aux", "aux:pass"} and fold(c.text).startswith("буд") for c in token.children
     )
+
+
+def led_by(token: Token) -> list[Token]:
+    """The words after "во главе с" soon after a delegation ("делегация Китая во главе с
+    вице-премьером X"), read by position, as the parser often hangs the phrase on the verb."""
+    doc, end = token.doc, token.sent.end
+    for start in range(token.i + 1, min(token.i + 1 + LED_BY_GAP, end)):
+        if doc[start].pos_ == "VERB":
+            break
+        if [fold(t.text) for t in doc[start : start + len(LED_BY)]] == list(LED_BY):
+            start += len(LED_BY)
+            return list(doc[start : min(start + LED_BY_WORDS, end)])
+    return []
 
 
 def titled_groups(posts: list[dict]) -> dict[int, list[int]]:

@@ -25,17 +25,14 @@ from spacy.tokens import Token
 from ..gazetteer import fold
 from ..schema import PERSON, PLACE, STATE
 from ..ud import SUBJECT_DEPS
-from .context import CLAUSES, PARTICIPANTS, PLANNED, RELATIVES, Context, Found
+from .context import CLAUSES, PARTICIPANTS, PLANNED, RELATIVES, Context, Found, led_by
 from .matching import Roles
 from .meetings import SIDES, VENUES, has_case, participant_ids, visits_abroad
 
 DESTINATIONS = {STATE, PLACE}
 REFLEXIVE = "свой"  # "своего визита": the visit of the clause's subject
 OWN_VISITOR = {"verb", "event", "stay"}  # roles whose visitor is the subject, not the clause's
-GROUP = ("visited", "group")  # "делегация": who it is made of
-LED_BY = ("во", "главе", "с")  # "делегация во главе с министром X"
-LED_BY_GAP = 4  # how far after "делегация" its "во главе с" may start ("делегация Китая во …")
-LED_BY_WORDS = 5  # how far after "во главе с" the leader's name may end
+GROUP = ("parties", "delegation")  # "делегация": who it is made of
 AWAY = {"stay", "event", "guest"}  # a stay or an event is a visit only away from home
 HOST_EVENT = {"visited/event", "met_with/noun"}  # what is "held" somewhere: форум, саммит
 
@@ -94,7 +91,8 @@ def visitor_ids(context: Context, tokens: list[Token]) -> list[int]:
         if context.cue_of(token) == GROUP:
             found.extend(delegation(context, token))
         else:  # "президент США" named by nobody stands for no visiting state
-            ids = participant_ids(context, [token])
+            # a journalist is no side of talks, but travels like anyone ("Журналист Иван Сидоров")
+            ids = participant_ids(context, [token]) or context.entities_of([token], {PERSON})
             found.extend(i for i in ids if context.entities[i]["type"] != STATE)
     return found
 
@@ -118,19 +116,6 @@ def own(word: Token, group: Token) -> bool:
             return False
         word = word.head
     return True
-
-
-def led_by(token: Token) -> list[Token]:
-    """The words after "во главе с" soon after a delegation ("делегация Китая во главе с
-    вице-премьером X"), read by position, as the parser often hangs the phrase on the verb."""
-    doc, end = token.doc, token.sent.end
-    for start in range(token.i + 1, min(token.i + 1 + LED_BY_GAP, end)):
-        if doc[start].pos_ == "VERB":
-            break
-        if [fold(t.text) for t in doc[start : start + len(LED_BY)]] == list(LED_BY):
-            start += len(LED_BY)
-            return list(doc[start : min(start + LED_BY_WORDS, end)])
-    return []
 
 
 def first_subjects(tokens: list[Token]) -> list[Token]:
