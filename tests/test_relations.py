@@ -879,3 +879,10 @@ def test_meeting_pairs(nlp, text, relation, expected, attribute):
 # fmt: on
 def test_no_meeting(nlp, text, relation):
     assert not [r for r in relations(nlp, text) if r["relation"] == relation]
+
+
+def test_a_dative_of_what_was_discussed_is_no_partner(nlp):
+    """Only a call has a partner in the dative ("позвонил Трампу")."""
+    found = relations(nlp, "Шольц и Макрон обсудили помощь Украине.")
+    pairs = {frozenset((r["subject"], r["object"])) for r in found if r["relation"] == "met_with"}
+    assert pairs == {frozenset(("Шольц", "Макрон"))}
