@@ -125,17 +125,18 @@ class Roles:
 
 
 class TriggerMatcher:
-    """One DependencyMatcher per set of trigger words, so that a sentence is matched only
-    against the patterns its words can start."""
+    """One DependencyMatcher per set of trigger words and of the other words a pattern names
+    ("пост" in "остался на посту министра"), so that a sentence is matched only against the
+    patterns its words can complete."""
 
     def __init__(self, vocab: Vocab, patterns: Mapping[str, list[dict]], max_steps: int):
         self.max_steps = max_steps  # how far up a nominal event's clause subject, down a place
-        self.matchers: dict[frozenset[str], DependencyMatcher] = {}
+        self.matchers: dict[Needs, DependencyMatcher] = {}
         self.node_names: dict[int, list[str]] = {}
         self.shared_ids: set[int] = set()  # patterns lending a coordinated verb a subject
         for key, nodes in patterns.items():
-            triggers = frozenset(nodes[0]["RIGHT_ATTRS"]["LEMMA"]["IN"])
-            self.matchers.setdefault(triggers, DependencyMatcher(vocab)).add(key, [nodes])
+            needs = words_needed(nodes, vocab)
+            self.matchers.setdefault(needs, DependencyMatcher(vocab)).add(key, [nodes])
             self.node_names[vocab.strings[key]] = [node["RIGHT_ID"] for node in nodes]
             if key.endswith(SHARED):
                 self.shared_ids.add(vocab.strings[key])
@@ -167,19 +168,36 @@ class TriggerMatcher:
         array = doc.to_array(PARSE_ATTRS)
         strings = doc.vocab.strings
         array[:, 0] = [strings.add(folded_key(t.lemma_)) for t in doc]  # "Соглашение", "ё"
-        groups = [
-            ({strings.add(word) for word in words}, matcher)
-            for words, matcher in self.matchers.items()
-        ]
         for sentence in doc.sents:
             lemmas = set(array[sentence.start : sentence.end, 0].tolist())
-            matchers = [m for words, m in groups if not lemmas.isdisjoint(words)]
+            matchers = [
+                matcher
+                for needs, matcher in self.matchers.items()
+                if all(not lemmas.isdisjoint(words) for words in needs)
+            ]
             if not matchers:
                 continue
             alone = sentence_doc(sentence, array[sentence.start : sentence.end])
             for matcher in matchers:
                 for match_id, ids in matcher(alone):
                     yield sentence.start, match_id, ids
+
+
+# the lemma hashes a sentence must hold one of, for each node of a pattern that names lemmas
+# (its trigger first)
+Needs = tuple[frozenset[int], ...]
+
+
+def words_needed(nodes: list[dict], vocab: Vocab) -> Needs:
+    """For each node with a LEMMA test, the lemmas it accepts, as hashes: a sentence lacking
+    all of one node's lemmas cannot match the pattern."""
+    needs = []
+    for node in nodes:
+        lemma = node["RIGHT_ATTRS"].get("LEMMA")
+        words = [lemma] if isinstance(lemma, str) else (lemma or {}).get("IN")
+        if words:
+            needs.append(frozenset(vocab.strings.add(fold(word)) for word in words))
+    return tuple(needs)
 
 
 def sentence_doc(sentence: Span, parse: numpy.ndarray) -> Doc:
