@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import fold
-from ..posts import ANY_CLASS
+from ..posts import ANY_CLASS, PROFESSION
 from ..schema import ORG, PERSON, PLACE, STATE
 from ..ud import NAME_PARTS, preposition
 from .context import (
@@ -49,7 +49,6 @@ FROM = {"из"}  # "делегация из США"
 WITH = {"с", "со"}
 CONJUNCT_REACH = 6  # how far after "и" a partner the parser did not coordinate may be
 NAME_DEPTH = 3  # how far down a person noun's phrase its name may hang
-PROFESSION = "profession"  # post classes of jobs, not offices (posts.tsv)
 LEADERS = {"head_of_state", "head_of_government"}  # whom "лидер", "глава" of a state names
 EVENT_HEADS = {
     "VERB",

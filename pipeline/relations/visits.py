@@ -27,12 +27,11 @@ from ..schema import PERSON, PLACE, STATE
 from ..ud import SUBJECT_DEPS
 from .context import CLAUSES, PARTICIPANTS, PLANNED, RELATIVES, Context, Found, led_by
 from .matching import Roles
-from .meetings import SIDES, VENUES, has_case, participant_ids, visits_abroad
+from .meetings import DELEGATION, SIDES, VENUES, has_case, participant_ids, visits_abroad
 
 DESTINATIONS = {STATE, PLACE}
 REFLEXIVE = "свой"  # "своего визита": the visit of the clause's subject
 OWN_VISITOR = {"verb", "event", "stay"}  # roles whose visitor is the subject, not the clause's
-GROUP = ("parties", "delegation")  # "делегация": who it is made of
 AWAY = {"stay", "event", "guest"}  # a stay or an event is a visit only away from home
 HOST_EVENT = {"visited/event", "met_with/noun"}  # what is "held" somewhere: форум, саммит
 
@@ -88,7 +87,7 @@ def visitor_ids(context: Context, tokens: list[Token]) -> list[int]:
     comes from ("делегация Казахстана")."""
     found = []
     for token in tokens:
-        if context.cue_of(token) == GROUP:
+        if context.cue_of(token) == DELEGATION:
             found.extend(delegation(context, token))
         else:  # "президент США" named by nobody stands for no visiting state
             # a journalist is no side of talks, but travels like anyone ("Журналист Иван Сидоров")
@@ -281,7 +280,7 @@ def visit_owner(context: Context, roles: Roles) -> list[int]:
     after = [t for t in roles["owner"] if t.i > roles.trigger.i and not has_case(t)]
     for token in after:
         found = context.entity_at(token, PARTICIPANTS)
-        if found is None and context.cue_of(token) == GROUP:  # "визит делегации Китая"
+        if found is None and context.cue_of(token) == DELEGATION:  # "визит делегации Китая"
             found = next(iter(delegation(context, token)), None)
         if found is not None:
             return [found]
