@@ -798,10 +798,17 @@ def resolve_nominal(
             candidates = [c for c in persons if not c.holds_before(phrase.start)]
     window = context.thresholds.nominal_window
     if not candidates and owner_cluster is not None and owner_cluster.label == STATE:
-        # "российский лидер" after "Владимир Путин", whom the text never gave a post: only
-        # the one person so far with no post, and the subject of a sentence just before
+        # "российский лидер" after "Владимир Путин", whom the text never gave a post: only a
+        # subject, the one person so far with no post, the subject of the sentence before
         untitled = [c for c in persons if c.post is None]
-        if phrase.post_class in FALLBACK_CLASSES and not current and len(untitled) == 1:
+        here = context.sentence_of[phrase.start]
+        if (
+            phrase.post_class in FALLBACK_CLASSES
+            and not current
+            and doc[phrase.head].dep_ in SUBJECT_DEPS
+            and len(untitled) == 1
+            and not any(context.sentence_of[m.start] == here for m in untitled[0].mentions)
+        ):
             return recent_subject(untitled, phrase.start, context, 1)
     return recent_subject(candidates, phrase.start, context, window) or clear_winner(
         [(salience(c, phrase.start, context), c) for c in candidates],

@@ -27,6 +27,14 @@ RANK = "rank"  # "адмирал", "капитан 1 ранга": may stand betw
 APPOSITION_MARKS = {",", "—", "–", "-", "("}
 OPENING_QUOTES = {"«", '"', "„", "“"}
 CLOSING_QUOTES = {"»", '"', "“", "”"}
+OC_CASES = {
+    "Nom": "nomn",
+    "Gen": "gent",
+    "Dat": "datv",
+    "Acc": "accs",
+    "Ins": "ablt",
+    "Loc": "loct",
+}
 CLOSING_MARKS = {",", ".", ")", "—", "–", "-", ";"}
 TAIL_WORDS = 3  # words a post phrase may run on before its holder's name
 
@@ -283,7 +291,7 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     if after is not None and (
         after.root.morph.get("Case", []) == head_case
         or is_indeclinable(doc[phrase.head])
-        or same_animate_form(doc[phrase.head], after.root)
+        or name_reads_in_case(doc[phrase.head], after)
     ):
         return after
     if phrase.start >= 2 and doc[phrase.start - 1].text in APPOSITION_MARKS:
@@ -294,16 +302,15 @@ def title_of(phrase: PostPhrase, doc: Doc, mentions: list[Span]) -> Span | None:
     return None
 
 
-def same_animate_form(post: Token, name: Token) -> bool:
-    """ "президента Франции Эммануэля Макрона": the accusative of a man is the genitive's
-    form, and the tagger may read the post one way and the name the other (not "дочь
-    президента Даригу Назарбаеву", whose name has an accusative of its own)."""
-    cases = {*post.morph.get("Case", []), *name.morph.get("Case", [])}
-    if cases != {"Gen", "Acc"}:
-        return False
-    return all(
-        {"gent", "accs"} <= {parse.tag.case for parse in word_parses(word.text)}
-        for word in (post, name)
+def name_reads_in_case(post: Token, name: Span) -> bool:
+    """The tagger may read a post and the name after it in two cases ("президента Франции
+    Эммануэля Макрона": Gen and Acc, one form; "министром … Субраманьямом Джайшанкаром", a name
+    it does not know): they agree when every word of the name has a reading in the post's case
+    (not "дочь президента Даригу Назарбаеву", whose name has no genitive reading)."""
+    wanted = {OC_CASES[case] for case in post.morph.get("Case", []) if case in OC_CASES}
+    words = [t for t in name if t.is_alpha]
+    return bool(wanted and words) and all(
+        wanted & {parse.tag.case for parse in word_parses(word.text)} for word in words
     )
 
 

@@ -97,6 +97,9 @@ def has(found, relation, a, b, symmetric=True):
         ("Об этом сообщил глава Федеральной таможенной службы (ФТС) Владимир Булавин.", "holds_position", "Владимир Булавин", "Федеральная таможенная служба", "глава"),
         # a man's accusative is his genitive's form: the tagger may read one way each
         ("Канцлер Германии Олаф Шольц принял в Берлине президента Франции Эммануэля Макрона.", "holds_position", "Эммануэль Макрон", "Франция", "президент"),
+        # a host's guest on an evening, a name the tagger reads in another case than its title
+        ("Вечером Владимир Путин принял в Кремле премьер-министра Индии Нарендру Моди.", "met_with", "Владимир Путин", "Нарендра Моди", "Кремль"),
+        ("Лавров провел телефонный разговор с министром иностранных дел Индии Субраманьямом Джайшанкаром.", "holds_position", "Субраманьям Джайшанкар", "Индия", "министр иностранных дел"),
         # a plural title before coordinated names: each name its post, of the state in the
         # same place of the list, and all of them the subject
         ("Президенты России и Китая Владимир Путин и Си Цзиньпин провели переговоры.", "holds_position", "Си Цзиньпин", "Китай", "президент"),
@@ -533,6 +536,17 @@ def test_a_trip_is_not_called_a_visit(nlp):
     found = relations(nlp, "Официальная поездка Владимира Путина в Китай продлится два дня.")
     row = has(found, "visited", "Владимир Путин", "Китай", symmetric=False)
     assert row is not None and row["attribute"] is None, found
+
+
+def test_a_shorter_name_of_a_post_is_no_post_of_its_own(nlp):
+    text = "Премьер-министр Индии Нарендра Моди прилетел в Москву. Путин принял индийского премьера. Премьер остался доволен."
+    posts = {r["attribute"] for r in relations(nlp, text) if r["relation"] == "holds_position"}
+    assert posts == {"премьер-министр"}
+
+
+def test_a_title_inside_another_noun_s_phrase_names_nobody_by_salience(nlp):
+    found = relations(nlp, "Путин наградил жену президента Франции Брижит Макрон.")
+    assert not [r for r in found if r["relation"] == "holds_position" and r["subject"] == "Путин"]
 
 
 def test_a_singular_title_is_not_shared_by_the_next_name(nlp):

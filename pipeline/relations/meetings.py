@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import fold
 from ..posts import ANY_CLASS, PROFESSION
+from ..resources import word_parses
 from ..schema import ORG, PERSON, PLACE, STATE
 from ..ud import NAME_PARTS, preposition
 from .context import (
@@ -215,9 +216,13 @@ def held(roles: Roles) -> bool:
 
 
 def greeted_with(trigger: Token) -> bool:
-    """ "встретили его аплодисментами": a greeting, not a meeting (an instrumental of manner)."""
+    """ "встретили его аплодисментами": a greeting, not a meeting (an instrumental of manner;
+    not one of time, which reads as an adverb too: "Вечером Путин принял Моди")."""
     return any(
-        c.dep_ == "obl" and "Ins" in c.morph.get("Case", []) and not has_case(c)
+        c.dep_ == "obl"
+        and "Ins" in c.morph.get("Case", [])
+        and not has_case(c)
+        and not any(parse.tag.POS == "ADVB" for parse in word_parses(c.text))
         for c in trigger.children
     )
 

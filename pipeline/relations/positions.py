@@ -27,7 +27,11 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
     seen = set()
     for post in posts:
         key = (post["entity_id"], post["post"], post["of_id"])
-        if key in seen or (post["of_id"] is None and key[:2] in stated):
+        if (
+            key in seen
+            or (post["of_id"] is None and key[:2] in stated)
+            or is_short_form(post, posts)
+        ):
             continue
         seen.add(key)
         owner = post["of_id"]
@@ -39,6 +43,19 @@ def positions(context: Context, visited: list[Found]) -> Iterator[Found]:
             continue  # "его глава Арсений Яценюк": a head of nobody named
         sentence = context.doc[post["start"]].sent
         yield Found("holds_position", post["entity_id"], owner, sentence, post["post"])
+
+
+def is_short_form(post: dict, posts: list[dict]) -> bool:
+    """ "индийского премьера" after "Премьер-министр Индии Нарендра Моди", "Министр" after
+    "Министр иностранных дел России Сергей Лавров": a shorter name of a post the person is
+    given, with the same owner or none, is no post of its own."""
+    return any(
+        other["entity_id"] == post["entity_id"]
+        and post["of_id"] in (other["of_id"], None)
+        and other["post"] != post["post"]
+        and other["post"].startswith(post["post"])
+        for other in posts
+    )
 
 
 def inferred_positions(context: Context, found: list[Found]) -> list[dict]:
