@@ -834,6 +834,8 @@ def test_meeting_pairs(nlp, text, relation, expected, attribute):
 @pytest.mark.parametrize(
     ("text", "relation"),
     [
+        # a conversation with an outlet is an interview
+        ("Начальник управления Алексей Сакеев в беседе с «Лентой.ру» заявил, что нужен баланс.", "met_with"),
         # a meeting of others, long ago
         ("Трамп и Путин сделали совместное заявление к 75-летию исторической встречи американских и советских войск на реке Эльба.", "met_with"),
         # a host's object that is no guest

@@ -57,6 +57,7 @@ EVENT_HEADS = {
     "ADJ",
 }  # what a meeting word that tells when something happened hangs on
 PRESS = {"journalist"}  # who interviews, never a meeting's side
+CONVERSATIONS = {"беседа", "интервью"}  # with an organisation: an interview given to an outlet
 QUOTE_MARKS = set('»“”"')  # closing quote marks
 ATTRIBUTION_MARKS = {",", "—", "–", "-"}  # "«…», — заявил"
 
@@ -147,6 +148,8 @@ def participants(context: Context, roles: Roles) -> tuple[list[int], list[int]] 
     partners = participant_ids(
         context, [*roles["partner"], *stray_conjuncts(context, roles["partner"])]
     )
+    if fold(roles.trigger.lemma_) in CONVERSATIONS:  # "в беседе с «Лентой.ру»" is an interview
+        partners = [i for i in partners if context.entities[i]["type"] != ORG]
     if role == "host":  # "принял премьер-министра Индии": only a person (or delegation) is a guest
         partners = guests(context, roles)
         if not partners or greeted_with(roles.trigger):
