@@ -134,6 +134,7 @@ class TriggerMatcher:
         self.matchers: dict[Needs, DependencyMatcher] = {}
         self.node_names: dict[int, list[str]] = {}
         self.shared_ids: set[int] = set()  # patterns lending a coordinated verb a subject
+        self.folded: dict[int, int] = {}  # lemma hash → folded lemma hash
         for key, nodes in patterns.items():
             needs = words_needed(nodes, vocab)
             self.matchers.setdefault(needs, DependencyMatcher(vocab)).add(key, [nodes])
@@ -158,6 +159,14 @@ class TriggerMatcher:
                 roles.add(name, token, depth)
         return [by_trigger[i] for i in sorted(by_trigger)]
 
+    def folded_hash(self, lemma: int, vocab: Vocab) -> int:
+        """The hash of a lemma folded ("Соглашение", "ё"), from the lemma's hash: no Token is
+        made for it, and each lemma is folded once per process."""
+        found = self.folded.get(lemma)
+        if found is None:
+            found = self.folded[lemma] = vocab.strings.add(folded_key(vocab.strings[lemma]))
+        return found
+
     def sentence_matches(self, doc: Doc) -> Iterator[tuple[int, int, list[int]]]:
         """(sentence start, pattern, token offsets in the sentence) of every match. Each
         sentence that has a trigger word is matched alone, as a small Doc of its words and
@@ -166,8 +175,7 @@ class TriggerMatcher:
         if not doc.has_annotation("SENT_START"):
             return
         array = doc.to_array(PARSE_ATTRS)
-        strings = doc.vocab.strings
-        array[:, 0] = [strings.add(folded_key(t.lemma_)) for t in doc]  # "Соглашение", "ё"
+        array[:, 0] = [self.folded_hash(h, doc.vocab) for h in array[:, 0].tolist()]
         for sentence in doc.sents:
             lemmas = set(array[sentence.start : sentence.end, 0].tolist())
             matchers = [
