@@ -621,8 +621,8 @@ def link_references(
 ) -> list[Span]:
     """Passes 2 and 3: titles, then nominal mentions and pronouns in reading order."""
     added, nominals = [], []
-    for phrase in find_post_phrases(doc, mentions, context.posts) if titles else []:
-        person = title_of(phrase, doc, mentions)
+    phrases = list(find_post_phrases(doc, mentions, context.posts)) if titles else []
+    for phrase, person in zip(phrases, stacked_titles(phrases, doc, mentions), strict=True):
         cluster = links.cluster_of(person) if person is not None else None
         group = titled_group(phrase, doc, mentions) if cluster is None else []
         if cluster is not None:
@@ -653,6 +653,25 @@ def link_references(
             if cluster is not None:
                 added.append(links.add(cluster, doc, item.i, item.i + 1, PRONOUN))
     return added
+
+
+def stacked_titles(phrases: list[PostPhrase], doc: Doc, mentions: list[Span]) -> list[Span | None]:
+    """The person each post phrase is a title of (`title_of`); a title before a comma and
+    another title of the same case is that one's person's too ("Вице-премьер, министр финансов
+    Антон Силуанов")."""
+    persons = [title_of(phrase, doc, mentions) for phrase in phrases]
+    for index in reversed(range(len(phrases) - 1)):
+        phrase, following = phrases[index], phrases[index + 1]
+        if (
+            persons[index] is None
+            and persons[index + 1] is not None
+            and phrase.end < len(doc)
+            and doc[phrase.end].text == ","
+            and following.start == phrase.end + 1
+            and doc[phrase.head].morph.get("Case", []) == doc[following.head].morph.get("Case", [])
+        ):
+            persons[index] = persons[index + 1]
+    return persons
 
 
 def is_predicative(token: Token) -> bool:

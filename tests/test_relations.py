@@ -95,6 +95,9 @@ def has(found, relation, a, b, symmetric=True):
         ("Исполняющим обязанности министра финансов Казахстана назначена Ольга Петрова.", "holds_position", "Ольга Петрова", "Казахстан", "министр"),
         # a title with its body's short name in parentheses before the name
         ("Об этом сообщил глава Федеральной таможенной службы (ФТС) Владимир Булавин.", "holds_position", "Владимир Булавин", "Федеральная таможенная служба", "глава"),
+        # titles stacked before one name, each before a comma, are all that person's
+        ("Вице-премьер, министр финансов Антон Силуанов заявил о бюджете.", "holds_position", "Антон Силуанов", None, "вице-премьер"),
+        ("Заместитель секретаря Совета безопасности, член наблюдательного совета Сбербанка Андрей Иванов опроверг заявление.", "holds_position", "Андрей Иванов", "Совет безопасности", "заместитель"),
         # a man's accusative is his genitive's form: the tagger may read one way each
         ("Канцлер Германии Олаф Шольц принял в Берлине президента Франции Эммануэля Макрона.", "holds_position", "Эммануэль Макрон", "Франция", "президент"),
         # a host's guest on an evening, a name the tagger reads in another case than its title
