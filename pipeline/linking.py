@@ -1044,11 +1044,22 @@ def is_one_word_name(form: str) -> bool:
 
 def name_order(name: str) -> str:
     """A decree's surname-first form in the order of news text: "Лавров Сергей Викторович" →
-    "Сергей Лавров" (the patronymic stays in its column)."""
+    "Сергей Лавров" (the patronymic stays in its column). Only with a patronymic or a first name
+    the dictionary knows: "Ван И", "Хань Чжэн" are Chinese names in their own order."""
     parts, words = parse_name(name), name_words(name)
-    if parts.first and parts.last and len(words) > 1 and words[0] == parts.last:
+    surname_first = parts.first and parts.last and len(words) > 1 and words[0] == parts.last
+    if surname_first and (parts.patronymic or is_known_first_name(parts.first or "")):
         return f"{parts.first} {parts.last}"
     return name
+
+
+def is_known_first_name(word: str) -> bool:
+    """ "Иван", "Джон": a first name of pymorphy3's dictionary, not a guess ("Чжэн") or an
+    initial ("И")."""
+    return any(
+        parse.is_known and "Name" in parse.tag and "Init" not in parse.tag
+        for parse in word_parses(word)
+    )
 
 
 @Language.factory(

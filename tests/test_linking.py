@@ -205,6 +205,9 @@ def test_an_organisation_is_named_as_the_text_writes_it(nlp, text, name, canonic
     [
         ("Указом назначен Лавров Сергей Викторович.", "Сергей Лавров", "Викторович"),
         ("Владимир Владимирович Путин подписал указ.", "Владимир Владимирович Путин", "Владимирович"),
+        # a Chinese name is in its own order: its given name is no Russian first name
+        ("Министр иностранных дел Китая Ван И прибыл в Москву.", "Ван И", None),
+        ("Вице-председатель КНР Хань Чжэн выступил на форуме.", "Хань Чжэн", None),
     ],
 )
 def test_surname_first_name_in_news_order(nlp, text, name, patronymic):
