@@ -135,6 +135,9 @@ def name_case(parts: list[Token], cases: list[str], gender: str, sure: bool) -> 
     readable = [
         c for c in oblique if part_nominative(parts[-1].text, c, gender, sure) != parts[-1].text
     ]
+    titled = title_case(parts, gender, sure)
+    if not readable and titled:
+        return titled
     if not readable and (unread := unread_case(parts, gender, sure)):
         return unread
     tagged = next(iter(readable + oblique), feature(parts[0], "Case"))
@@ -151,6 +154,28 @@ def name_case(parts: list[Token], cases: list[str], gender: str, sure: bool) -> 
         and name_readings(t.text, governing, gender, sure)
     ]
     return governing if misread else tagged
+
+
+def title_case(parts: list[Token], gender: str, sure: bool) -> str:
+    """The case of the common noun a name stands in apposition to, right before it, when every
+    part of the name can be in it: "Премьер-министр Японии Сигэру Исиба" is nominative
+    (though "Сигэру" reads only as a dative; the surname decides), "послом США Джеффри
+    Пайеттом" instrumental (though the tagger read the name as nominative)."""
+    head = parts[0].head if parts[0].dep_ == "appos" else None
+    if head is None or head.pos_ != "NOUN" or feature(head, "Animacy") != "Anim":
+        return ""  # a title is a noun for a person: not "подругой детства Антонеллой"
+    between = head.doc[head.i + 1 : parts[0].i]
+    if head.i > parts[0].i or len(between) > TITLE_REACH:
+        return ""
+    if any(t.is_punct or t.pos_ == "VERB" for t in between):
+        return ""  # only the title's own phrase before the name: "послом США на Украине"
+    case, last = feature(head, "Case"), parts[-1].text
+    if case == "Nom":  # the surname declines: one read only in an oblique case is in that case
+        oblique = any(case_readings(last, other, gender, sure) for other in OBLIQUE)
+        return case if case_readings(last, case, gender, sure) or not oblique else ""
+    if case in OBLIQUE and all(case_readings(t.text, case, gender, sure) for t in parts):
+        return case
+    return ""
 
 
 def unread_case(parts: list[Token], gender: str, sure: bool) -> str:
@@ -170,6 +195,7 @@ def name_readings(text: str, case: str, gender: str, sure: bool) -> list:
 
 
 OBLIQUE = ("Gen", "Acc", "Dat", "Ins", "Loc")
+TITLE_REACH = 5  # how many words of its own phrase may stand between a title and the name
 # masculine case endings of a foreign surname pymorphy3 cannot read ("Шольца", "Олафу")
 MASCULINE_ENDINGS = {
     "Gen": ("а", "я"),
