@@ -64,6 +64,24 @@ def news_copies(folder: Path, count: int) -> Path:
     return folder
 
 
+def extract_killed_after_shards(source: Path, out: Path, shards: int = 3) -> int:
+    """Run `ru-news extract` on the source and kill -9 it once `shards` shards are written;
+    how many inputs the finished shards hold."""
+    script = Path(sys.executable).with_name("ru-news")
+    command = [str(script), "extract", str(source), "--out", str(out), "--chunk-chars", "6000"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 240
+        while len(shard_records(out)) < shards and process.poll() is None:
+            assert time.time() < deadline, "no shard written in time"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    return sum(len(json.loads(path.read_text())["files"]) for path in shard_records(out))
+
+
 def shard_records(out: Path) -> list[Path]:
     folder = out / ".ru-news" / "shards"
     return sorted(folder.glob("part-*.json")) if folder.is_dir() else []
@@ -227,20 +245,7 @@ def test_a_killed_run_resumes_to_the_same_tables(tmp_path: Path):
     what is missing, and the tables equal those of an uninterrupted run."""
     corpus = news_copies(tmp_path / "news", 20)
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    script = Path(sys.executable).with_name("ru-news")
-    command = [str(script), "extract", str(corpus), "--out", str(killed), "--chunk-chars", "6000"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.time() + 240
-        while len(shard_records(killed)) < 3 and process.poll() is None:
-            assert time.time() < deadline, "no shard written in time"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
-        process.stderr.close()
-    assert process.returncode == -signal.SIGKILL
-    done = sum(len(json.loads(path.read_text())["files"]) for path in shard_records(killed))
+    done = extract_killed_after_shards(corpus, killed)
     assert 0 < done < 20
 
     result = pipeline.run([corpus], killed, chunk_chars=6000)
@@ -456,19 +461,7 @@ def test_a_killed_run_over_a_dump_resumes_row_by_row(tmp_path: Path):
     rows = news_rows([f"{texts[n % len(texts)]}\nСообщение номер {n}.\n" for n in range(20)])
     dump = write_dump(tmp_path / "news.jsonl", rows)
     killed, whole = tmp_path / "killed", tmp_path / "whole"
-    script = Path(sys.executable).with_name("ru-news")
-    command = [str(script), "extract", str(dump), "--out", str(killed), "--chunk-chars", "6000"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.time() + 240
-        while len(shard_records(killed)) < 3 and process.poll() is None:
-            assert time.time() < deadline, "no shard written in time"
-            time.sleep(0.05)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.wait(timeout=60)
-    assert process.returncode == -signal.SIGKILL
-    done = sum(len(json.loads(path.read_text())["files"]) for path in shard_records(killed))
+    done = extract_killed_after_shards(dump, killed)
     assert 0 < done < 20
 
     result = pipeline.run([dump], killed, chunk_chars=6000)

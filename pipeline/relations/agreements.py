@@ -122,16 +122,9 @@ def sides_of(context: Context, tokens: list[Token], types: set[str]) -> list[int
 
 
 def names_in_holders(context: Context, tokens: list[Token]) -> list[int]:
-    """ "министры финансов Франции и Италии Бруно Ле Мэр и Джанкарло Джорджетти": a person's
-    name the parser joined to the states of the post, not to the first name."""
-    found = [
-        context.entity_at(c, {PERSON})
-        for token in tokens
-        if is_people(token)
-        for c in token.subtree
-        if c.dep_ == "conj"
-    ]
-    return [i for i in found if i is not None]
+    """ "министры финансов Франции и Италии Бруно Ле Мэр и Джанкарло Джорджетти": the persons
+    a plural title names (linking gave each his post), however the parser hung the names."""
+    return [i for token in tokens for i in context.titled_groups.get(token.i, [])]
 
 
 def is_unnamed_leaders(context: Context, token: Token) -> bool:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from ..gazetteer import fold
-from ..posts import ANY_CLASS, PROFESSION
+from ..posts import ANY_CLASS, CLOSING_QUOTES, PROFESSION
 from ..resources import word_parses
 from ..schema import ORG, PERSON, PLACE, STATE
 from ..ud import NAME_PARTS, preposition
@@ -58,7 +58,6 @@ EVENT_HEADS = {
 }  # what a meeting word that tells when something happened hangs on
 PRESS = {"journalist"}  # who interviews, never a meeting's side
 CONVERSATIONS = {"беседа", "интервью"}  # with an organisation: an interview given to an outlet
-QUOTE_MARKS = set('»“”"')  # closing quote marks
 ATTRIBUTION_MARKS = {",", "—", "–", "-"}  # "«…», — заявил"
 
 
@@ -284,7 +283,7 @@ def across_quote(doc: Doc, a: int, b: int) -> bool:
     the other in its attribution."""
     low, high = sorted((a, b))
     return any(
-        doc[i].text in QUOTE_MARKS and doc[i + 1].text in ATTRIBUTION_MARKS
+        doc[i].text in CLOSING_QUOTES and doc[i + 1].text in ATTRIBUTION_MARKS
         for i in range(low + 1, high - 1)
     )
 
